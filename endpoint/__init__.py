@@ -1,0 +1,1 @@
+"""The Rally'nov endpoint: the store seam, the command line and the Flask application."""

@@ -1,0 +1,257 @@
+"""The ``rallynov`` command line: build, stats, query, dump (and the commands of later features).
+
+Expected failures become a sentence and an exit status (2: input or store unreadable,
+1: the data violates the grid), never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import pyoxigraph as ox
+
+from endpoint.settings import load_settings
+from endpoint.store import EmbeddedStore, Store, open_store
+from loaders import InputError, RallynovError, build_graphs
+from loaders.build import BuildResult
+from loaders.errors import StoreError
+
+RDF_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+class InputFailed(click.ClickException):
+    exit_code = 2
+
+
+class ValidationBlocked(click.ClickException):
+    exit_code = 1
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the project's expected failures into exit statuses with a readable message."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputFailed(str(exc)) from exc
+    except (StoreError, RallynovError, OSError) as exc:
+        raise InputFailed(str(exc)) from exc
+
+
+def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Store folder (default: RALLYNOV_STORE or ~/.local/share/rallynov/store).",
+    )(func)
+
+
+def sources_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))(func)
+    return click.option(
+        "--no-default", is_flag=True, help="Use only the given sources, not the bundled dataset."
+    )(func)
+
+
+def _progress_build(sources: tuple[Path, ...], no_default: bool) -> BuildResult:
+    if not sys.stderr.isatty():
+        return build_graphs(sources, include_default=not no_default)
+    with click.progressbar(length=0, label="Mapping records", file=sys.stderr) as bar:
+        return build_graphs(sources, include_default=not no_default, progress=bar.update)
+
+
+def reading_store(store_path: Path | None) -> Store:
+    """The published store; with none yet, the bundled dataset built in memory."""
+    path = store_path or Path(load_settings()["STORE"])
+    store = open_store(path)
+    if store.meta() is None:
+        if store_path is not None:
+            raise StoreError(
+                f"no dataset is published in {path}; run 'rallynov build --store {path}' first"
+            )
+        click.echo(f"No store at {path} yet: building the bundled dataset in memory.", err=True)
+        memory = EmbeddedStore()
+        memory.publish(build_graphs().named_graphs())
+        return memory
+    return store
+
+
+@click.group()
+@click.version_option(package_name="rallynov")
+def main() -> None:
+    """Rally'nov open knowledge graph: social innovations of Franche-Comté as linked open data."""
+
+
+@main.command()
+@sources_options
+@store_option
+def build(sources: tuple[Path, ...], no_default: bool, store_path: Path | None) -> None:
+    """Load, validate and publish the records into the store (atomically)."""
+    from loaders.validation import validate_build
+
+    with user_errors():
+        result = _progress_build(sources, no_default)
+        report = validate_build(result)
+        if report.violations:
+            click.echo(report.text("en"), err=True)
+            raise ValidationBlocked(
+                "the records violate the grid; nothing was published (store unchanged)"
+            )
+        path = store_path or Path(load_settings()["STORE"])
+        meta = open_store(path, writable=True).publish(result.named_graphs())
+    click.echo(
+        f"Published {meta.triples} triples in {len(meta.graphs)} graphs to {path} "
+        f"(version {meta.version}; {report.warnings} warning(s), see 'rallynov validate')."
+    )
+
+
+STATS_QUERIES = {
+    "class": """SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE {
+        ?s a ?key FILTER(STRSTARTS(STR(?key), "https://w3id.org/rallynov/def#")) } GROUP BY ?key ORDER BY ?key""",
+    "edition": """PREFIX rally: <https://w3id.org/rallynov/def#>
+        SELECT ?key ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          ?s rally:edition ?e . ?e rally:year ?key . ?s a ?kind
+          VALUES ?kind { rally:SocialInnovation rally:Stage rally:Event rally:Award rally:Partnership }
+        } GROUP BY ?key ?kind ORDER BY ?key ?kind""",
+    "need": """PREFIX rally: <https://w3id.org/rallynov/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          ?s rally:addressesNeed ?need . ?need skos:notation ?code ; skos:prefLabel ?label
+          FILTER(LANG(?label) = "en") BIND(CONCAT(?code, " ", ?label) AS ?key)
+        } GROUP BY ?key ORDER BY ?key""",
+}
+
+
+def _short(term: Any) -> str:
+    value = term.value if hasattr(term, "value") else str(term)
+    return value.rsplit("#", 1)[-1] if "#" in value else value
+
+
+@main.command()
+@store_option
+def stats(store_path: Path | None) -> None:
+    """Counts per class, per edition, per need; triples; named graphs."""
+    with user_errors():
+        store = reading_store(store_path)
+        meta = store.meta()
+        assert meta is not None
+        click.echo(f"Dataset version {meta.version}, published {meta.modified}")
+        click.echo(f"Triples: {meta.triples}")
+        click.echo("Named graphs:")
+        for name, count in sorted(meta.graphs.items()):
+            click.echo(f"  {name}  {count}")
+        click.echo("Resources per class:")
+        for row in store.query(STATS_QUERIES["class"]):
+            click.echo(f"  {_short(row['key']):24} {row['n'].value}")
+        click.echo("Per edition:")
+        for row in store.query(STATS_QUERIES["edition"]):
+            click.echo(f"  {row['key'].value}  {_short(row['kind']):18} {row['n'].value}")
+        click.echo("Innovations per need:")
+        for row in store.query(STATS_QUERIES["need"]):
+            click.echo(f"  {row['key'].value:48} {row['n'].value}")
+
+
+def render_results(results: Any, fmt: str) -> str:
+    """SELECT/ASK as a table, CSV or SPARQL JSON; CONSTRUCT/DESCRIBE as Turtle (or N-Triples for csv)."""
+    if isinstance(results, ox.QueryTriples):
+        out = io.BytesIO()
+        ox.serialize(results, out, ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE)
+        return out.getvalue().decode()
+    if isinstance(results, ox.QueryBoolean):
+        return {"json": f'{{"head": {{}}, "boolean": {str(bool(results)).lower()}}}'}.get(
+            fmt, str(bool(results)).lower()
+        )
+    if fmt in {"csv", "json"}:
+        out = io.BytesIO()
+        results.serialize(
+            out, ox.QueryResultsFormat.CSV if fmt == "csv" else ox.QueryResultsFormat.JSON
+        )
+        return out.getvalue().decode()
+    variables = [v.value for v in results.variables]
+    rows = [[_cell(solution[v]) for v in variables] for solution in results]
+    widths = [max([len(v), *(len(r[i]) for r in rows)]) for i, v in enumerate(variables)]
+    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _cell(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@store_option
+def query(sparql: str | None, fmt: str, store_path: Path | None) -> None:
+    """Run a SPARQL query on the public graph ('-' reads it from standard input)."""
+    if not sparql:
+        raise click.UsageError("give a SPARQL query (or '-' to read it from standard input)")
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    with user_errors():
+        store = reading_store(store_path)
+        try:
+            results = store.query(sparql)
+            text = render_results(results, fmt)
+        except SyntaxError as exc:
+            raise InputFailed(f"the query is not valid SPARQL: {exc}") from exc
+    click.echo(text)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(RDF_FORMATS)), default="nq", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@store_option
+def dump(fmt: str, output: Path | None, store_path: Path | None) -> None:
+    """Write the whole public graph (data and vocabularies; never the restricted graph)."""
+    with user_errors():
+        store = reading_store(store_path)
+        buffer = io.BytesIO()
+        store.dump(buffer, RDF_FORMATS[fmt])
+        if output is None:
+            sys.stdout.buffer.write(buffer.getvalue())
+        else:
+            tmp = output.with_name(output.name + ".part")
+            tmp.write_bytes(buffer.getvalue())
+            tmp.replace(output)
+            click.echo(f"Wrote {output} ({len(buffer.getvalue())} bytes).", err=True)
+
+
+if __name__ == "__main__":
+    main()

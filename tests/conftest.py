@@ -1,0 +1,122 @@
+"""Shared fixtures, chained as in the Flask tutorial: app -> client -> runner, plus a live server
+on 127.0.0.1 and headless Chromium for the pages.
+
+Options: ``--update-golden`` rewrites golden files on purpose (they are compared as graphs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from endpoint.store import EmbeddedStore
+from loaders import build_graphs
+from loaders.build import BuildResult
+
+TESTS = Path(__file__).parent
+CHROMIUM = os.environ.get("RALLYNOV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from current output"
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def bundled() -> BuildResult:
+    """The bundled dataset, built once per test session."""
+    return build_graphs()
+
+
+@pytest.fixture(scope="session")
+def bundled_store(bundled: BuildResult) -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.publish(bundled.named_graphs())
+    return store
+
+
+@pytest.fixture()
+def app(bundled_store: EmbeddedStore):  # type: ignore[no-untyped-def]
+    from endpoint.app import create_app
+
+    return create_app(
+        {"TESTING": True, "STORE_OBJECT": bundled_store, "CURATOR_TOKEN": "test-curator-token"}
+    )
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def live_server(bundled_store: EmbeddedStore) -> Iterator[str]:
+    """The real WSGI server (waitress) on 127.0.0.1, on a free port; stopped at the end."""
+    from waitress.server import create_server
+
+    from endpoint.app import create_app
+
+    app = create_app({"STORE_OBJECT": bundled_store, "CURATOR_TOKEN": "test-curator-token"})
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
+    port = server.effective_port  # type: ignore[union-attr]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium'")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page that records console errors and failed requests in ``page.problems``."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
