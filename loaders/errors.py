@@ -2,7 +2,7 @@
 
 RallynovError
  ├── InputError          bad source records: a list of Problems, all reported at once (exit 2)
- ├── ValidationFailed    records read fine but violate the grid (SHACL Violation, exit 1)
+ ├── GridViolationError    records read fine but violate the grid (SHACL Violation, exit 1)
  └── StoreError          the store cannot be read or written (exit 2)
 """
 
@@ -55,7 +55,7 @@ class InputError(RallynovError):
         super().__init__(f"{len(problems)} problem(s) in the input:\n{lines}")
 
 
-class ValidationFailed(RallynovError):
+class GridViolationError(RallynovError):
     """The records violate the characterisation grid; ``report`` is the readable report."""
 
     def __init__(self, report: str):
