@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -78,7 +79,7 @@ class EmbeddedStore(Store):
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat, graphs: list[str] | None = None) -> None:
         names = graphs if graphs is not None else self.public_graphs()
-        if fmt.supports_datasets:
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # keep graph names; others merge
             quads = [
                 q
                 for g in names
@@ -161,7 +162,7 @@ class OnDiskStore(Store):
             self.path.mkdir(parents=True, exist_ok=True)
             modified = _now()
             stamp = modified.replace("-", "").replace(":", "")
-            version_dir = self.path / f"v-{stamp}-{os.getpid()}"
+            version_dir = self.path / f"v-{stamp}-{uuid.uuid4().hex[:8]}"
             store = ox.Store(str(version_dir))
             counts = fill(store, graphs)
             store.flush()
