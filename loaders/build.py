@@ -89,9 +89,11 @@ def build_graphs(
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     checked.sort(key=lambda r: order[r.table])
     public, restricted = new_graph(), new_graph()
+    names = {r.iri: str(r.values.get("name") or r.values.get("title")) for r in checked
+             if r.iri is not None and (r.values.get("name") or r.values.get("title"))}
     for number, record in enumerate(checked, start=1):
         target = restricted if record.table in RESTRICTED_TABLES else public
-        for triple in map_record(record):
+        for triple in map_record(record, names):
             target.add(triple)
         if progress and number % 1000 == 0:
             progress(1000)

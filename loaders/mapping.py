@@ -6,7 +6,7 @@ harvesters knowing only schema.org read it; every record points to its source br
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
@@ -15,7 +15,6 @@ from loaders.iris import GEO, INSEE_GEO, ORG, PROV, RALLY, SCHEMA, WD, WGS, mint
 from loaders.records import Checked
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
-Mapper = Callable[[Checked], Iterator[Triple]]
 
 CLASSES: dict[str, tuple[URIRef, ...]] = {
     "sources": (
@@ -151,12 +150,13 @@ def _literal(value: object) -> URIRef | Literal:
     return Literal(str(value))
 
 
-def map_record(record: Checked) -> Iterator[Triple]:
-    """All triples of one record (public ones; contacts go to the restricted graph)."""
+def map_record(record: Checked, names: Mapping[URIRef, str] | None = None) -> Iterator[Triple]:
+    """All triples of one record; ``names`` gives the display names of the records it refers to."""
+    names = names or {}
     table, values = record.table, record.values
     subject = record.iri or _link_iri(record)
     if table == "event_organisers":
-        yield from _event_organiser(record, subject)
+        yield from _event_organiser(record, subject, names)
         return
     for cls in CLASSES.get(table, ()):
         yield subject, RDF.type, cls
@@ -183,7 +183,7 @@ def map_record(record: Checked) -> Iterator[Triple]:
         yield subject, PROV.wasDerivedFrom, source  # type: ignore[misc]
     if values.get("note"):
         yield subject, SKOS.editorialNote, Literal(str(values["note"]), lang="en")
-    yield from EXTRA.get(table, _nothing)(record, subject)
+    yield from EXTRA.get(table, _nothing)(record, subject, names)
 
 
 def _link_iri(record: Checked) -> URIRef:
@@ -206,17 +206,21 @@ def _names(subject: URIRef, name: str, lang: str | None = None) -> Iterator[Trip
     yield subject, SCHEMA.name, literal
 
 
-def _nothing(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _name_of(iri: object, names: Mapping[URIRef, str]) -> str:
+    return names.get(iri, str(iri).rsplit("/", 1)[-1])  # type: ignore[call-overload]
+
+
+def _nothing(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     return iter(())
 
 
-def _source(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _source(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["title"]), "fr")
     yield subject, DCTERMS.title, Literal(str(record.values["title"]), lang="fr")
     yield subject, DCTERMS.publisher, Literal(str(record.values["publisher"]))
 
 
-def _place(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _place(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     values = record.values
     kind = str(values["kind"])
     yield subject, RDF.type, PLACE_CLASSES[kind]
@@ -238,7 +242,7 @@ def _place(record: Checked, subject: URIRef) -> Iterator[Triple]:
         yield geometry, GEO.asWKT, Literal(wkt, datatype=GEO.wktLiteral)
 
 
-def _organisation(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _organisation(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["name"]))
     for alias in record.values.get("aliases", []) or []:  # type: ignore[union-attr]
         yield subject, SKOS.altLabel, Literal(str(alias))
@@ -246,17 +250,17 @@ def _organisation(record: Checked, subject: URIRef) -> Iterator[Triple]:
         yield subject, OWL.sameAs, WD[str(record.values["wikidata"])]
 
 
-def _person(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _person(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["name"]))
 
 
-def _edition(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _edition(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["label_fr"]), "fr")
     if record.values.get("label_en"):
         yield from _names(subject, str(record.values["label_en"]), "en")
 
 
-def _event(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _event(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     values = record.values
     yield subject, RDF.type, RALLY.Event
     yield subject, RDF.type, SCHEMA.Event
@@ -269,48 +273,49 @@ def _event(record: Checked, subject: URIRef) -> Iterator[Triple]:
         yield subject, SCHEMA.superEvent, values["edition"]  # type: ignore[misc]
 
 
-def _innovation(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _innovation(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["name"]), "fr")
     for carrier in record.values.get("carriers", []) or []:  # type: ignore[union-attr]
         yield carrier, RDF.type, RALLY.ActorOrganisation  # type: ignore[misc]
 
 
-def _award(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _award(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     values = record.values
     yield subject, SCHEMA.fundedItem, values["laureate"]  # type: ignore[misc]
     yield values["laureate"], SCHEMA.award, subject  # type: ignore[misc]
     year = str(values["edition"]).rsplit("/", 1)[-1]
-    name = str(values["laureate"]).rsplit("/", 1)[-1]
+    name = _name_of(values["laureate"], names)
     yield from _names(subject, f"Prix Rally'nov {year} : {name}", "fr")
     yield from _names(subject, f"Rally'nov prize {year}: {name}", "en")
 
 
-def _application(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _application(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     year = str(record.values["edition"]).rsplit("/", 1)[-1]
-    name = str(record.values["innovation"]).rsplit("/", 1)[-1]
+    name = _name_of(record.values["innovation"], names)
     yield from _names(subject, f"Candidature {year} : {name}", "fr")
     yield from _names(subject, f"Application {year}: {name}", "en")
 
 
-def _testimony(record: Checked, subject: URIRef) -> Iterator[Triple]:
-    person = str(record.values["person"]).rsplit("/", 1)[-1]
-    yield from _names(subject, f"Témoignage : {person}", "fr")
-    yield from _names(subject, f"Testimony: {person}", "en")
+def _testimony(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
+    people = record.values.get("person") or []
+    who = ", ".join(_name_of(p, names) for p in people)  # type: ignore[union-attr]
+    yield from _names(subject, f"Témoignage : {who or 'anonyme'}", "fr")
+    yield from _names(subject, f"Testimony: {who or 'anonymous'}", "en")
 
 
-def _key_figure(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _key_figure(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["label_fr"]), "fr")
     if record.values.get("label_en"):
         yield from _names(subject, str(record.values["label_en"]), "en")
 
 
-def _event_organiser(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _event_organiser(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     event, organisation = record.values["event"], record.values["organisation"]
     yield event, RALLY.organiser, organisation  # type: ignore[misc]
     yield event, SCHEMA.organizer, organisation  # type: ignore[misc]
 
 
-def _partnership(record: Checked, subject: URIRef) -> Iterator[Triple]:
+def _partnership(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
     values = record.values
     yield subject, RALLY.partner, values["organisation"]  # type: ignore[misc]
     yield subject, ORG.member, values["organisation"]  # type: ignore[misc]
@@ -320,7 +325,7 @@ def _partnership(record: Checked, subject: URIRef) -> Iterator[Triple]:
     yield values["organisation"], RDF.type, RALLY.PartnerOrganisation  # type: ignore[misc]
 
 
-EXTRA: dict[str, Callable[[Checked, URIRef], Iterator[Triple]]] = {
+EXTRA: dict[str, Callable[[Checked, URIRef, Mapping[URIRef, str]], Iterator[Triple]]] = {
     "sources": _source,
     "places": _place,
     "organisations": _organisation,

@@ -244,7 +244,7 @@ TABLES: dict[str, Table] = {
             "testimony",
             (
                 ID,
-                _c("person", "ref", "people", required=True),
+                _c("person", "refs", "people"),
                 _c("event", "ref", "events"),
                 _c("innovation", "ref", "innovations"),
                 *_bilingual("quote"),
