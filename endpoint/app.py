@@ -25,7 +25,7 @@ def load_store(location: str | None) -> Store:
         if store.meta() is not None:
             return store
     memory = EmbeddedStore()
-    memory.publish(build_graphs().named_graphs())
+    memory.publish(build_graphs().named_triples())
     return memory
 
 

@@ -86,7 +86,7 @@ def reading_store(store_path: Path | None) -> Store:
             )
         click.echo(f"No store at {path} yet: building the bundled dataset in memory.", err=True)
         memory = EmbeddedStore()
-        memory.publish(build_graphs().named_graphs())
+        memory.publish(build_graphs().named_triples())
         return memory
     return store
 
@@ -113,7 +113,7 @@ def build(sources: tuple[Path, ...], no_default: bool, store_path: Path | None) 
                 "the records violate the grid; nothing was published (store unchanged)"
             )
         path = store_path or Path(load_settings()["STORE"])
-        meta = open_store(path, writable=True).publish(result.named_graphs())
+        meta = open_store(path, writable=True).publish(result.named_triples())
     click.echo(
         f"Published {meta.triples} triples in {len(meta.graphs)} graphs to {path} "
         f"(version {meta.version}; {report.warnings} warning(s), see 'rallynov validate')."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -25,7 +26,7 @@ from loaders.iris import (
     VOCABULARY_GRAPH,
     WGS,
 )
-from loaders.mapping import map_record
+from loaders.mapping import Triple, map_record
 from loaders.paths import default_sources
 from loaders.readers import read_sources
 from loaders.records import Checked, check_records
@@ -45,18 +46,38 @@ def new_graph() -> Graph:
 
 @dataclass
 class BuildResult:
-    """The named graphs of one build, and where each record came from."""
+    """The named graphs of one build, and where each record came from.
 
-    public: Graph
-    restricted: Graph
+    The triples are kept as plain lists (fast to publish); ``public`` and ``restricted`` give
+    them as rdflib graphs, made on first use (for validation, tests and serialisation).
+    """
+
+    public_triples: list[Triple]
+    restricted_triples: list[Triple]
     vocabulary: Graph
     records: list[Checked] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+
+    @cached_property
+    def public(self) -> Graph:
+        return _graph_of(self.public_triples)
+
+    @cached_property
+    def restricted(self) -> Graph:
+        return _graph_of(self.restricted_triples)
 
     def named_graphs(self) -> dict[URIRef, Graph]:
         return {
             PUBLIC_GRAPH: self.public,
             RESTRICTED_GRAPH: self.restricted,
+            VOCABULARY_GRAPH: self.vocabulary,
+        }
+
+    def named_triples(self) -> dict[URIRef, Iterable[Triple]]:
+        """What a store publishes: the same graphs, without building rdflib graphs."""
+        return {
+            PUBLIC_GRAPH: self.public_triples,
+            RESTRICTED_GRAPH: self.restricted_triples,
             VOCABULARY_GRAPH: self.vocabulary,
         }
 
@@ -68,9 +89,13 @@ class BuildResult:
                 target.add(triple)
         return dataset
 
+    @cached_property
+    def _origins(self) -> dict[URIRef, Checked]:
+        return {r.iri: r for r in self.records if r.iri is not None}
+
     def origin(self, iri: URIRef) -> Checked | None:
         """The record a resource was built from (file and line), for readable reports."""
-        return next((r for r in self.records if r.iri == iri), None)
+        return self._origins.get(iri)
 
 
 def build_graphs(
@@ -88,16 +113,31 @@ def build_graphs(
         raise InputError(problems)
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     checked.sort(key=lambda r: order[r.table])
-    public, restricted = new_graph(), new_graph()
-    names = {r.iri: str(r.values.get("name") or r.values.get("title")) for r in checked
-             if r.iri is not None and (r.values.get("name") or r.values.get("title"))}
+    public: list[Triple] = []
+    restricted: list[Triple] = []
+    names = {
+        r.iri: str(r.values.get("name") or r.values.get("title"))
+        for r in checked
+        if r.iri is not None and (r.values.get("name") or r.values.get("title"))
+    }
     for number, record in enumerate(checked, start=1):
         target = restricted if record.table in RESTRICTED_TABLES else public
-        for triple in map_record(record, names):
-            target.add(triple)
+        target.extend(map_record(record, names))
         if progress and number % 1000 == 0:
             progress(1000)
     for _name, graph in read.rdf:
-        for triple in graph:
-            public.add(triple)  # type: ignore[arg-type]
-    return BuildResult(public, restricted, vocabulary_graph(), checked, [str(f) for f in files])
+        public.extend(graph)  # type: ignore[arg-type]
+    return BuildResult(
+        list(dict.fromkeys(public)),
+        list(dict.fromkeys(restricted)),
+        vocabulary_graph(),
+        checked,
+        [str(f) for f in files],
+    )
+
+
+def _graph_of(triples: Iterable[Triple]) -> Graph:
+    graph = new_graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph

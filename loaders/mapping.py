@@ -242,7 +242,9 @@ def _place(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Ite
         yield geometry, GEO.asWKT, Literal(wkt, datatype=GEO.wktLiteral)
 
 
-def _organisation(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
+def _organisation(
+    record: Checked, subject: URIRef, names: Mapping[URIRef, str]
+) -> Iterator[Triple]:
     yield from _names(subject, str(record.values["name"]))
     for alias in record.values.get("aliases", []) or []:  # type: ignore[union-attr]
         yield subject, SKOS.altLabel, Literal(str(alias))
@@ -309,7 +311,9 @@ def _key_figure(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -
         yield from _names(subject, str(record.values["label_en"]), "en")
 
 
-def _event_organiser(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
+def _event_organiser(
+    record: Checked, subject: URIRef, names: Mapping[URIRef, str]
+) -> Iterator[Triple]:
     event, organisation = record.values["event"], record.values["organisation"]
     yield event, RALLY.organiser, organisation  # type: ignore[misc]
     yield event, SCHEMA.organizer, organisation  # type: ignore[misc]

@@ -53,7 +53,7 @@ def bundled() -> BuildResult:
 @pytest.fixture(scope="session")
 def bundled_store(bundled: BuildResult) -> EmbeddedStore:
     store = EmbeddedStore()
-    store.publish(bundled.named_graphs())
+    store.publish(bundled.named_triples())
     return store
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from loaders.iris import PUBLIC_GRAPHS
+from loaders.mapping import Triple
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -43,7 +44,7 @@ class Store(ABC):
     """A place where the graphs live (embedded pyoxigraph or a remote SPARQL server)."""
 
     @abstractmethod
-    def publish(self, graphs: Mapping[URIRef, Graph]) -> StoreMeta:
+    def publish(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> StoreMeta:
         """Replace every graph at once: readers see the old data or the new, never a mix."""
 
     @abstractmethod
