@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,12 +38,15 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
 
 
 def fill(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple]]) -> dict[str, int]:
-    """Bulk-load triples (lists or rdflib graphs) into a pyoxigraph store; returns triples per graph."""
+    """Bulk-load triples into a pyoxigraph store; returns triples per graph.
+
+    Each graph's triples must be distinct (BuildResult's lists are; so is an rdflib Graph).
+    """
     counts: dict[str, int] = {}
     for name, triples in graphs.items():
-        graph_name = ox.NamedNode(str(name))
-        store.bulk_load(ntriples(triples), ox.RdfFormat.N_TRIPLES, to_graph=graph_name)
-        counts[str(name)] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph_name))
+        items = triples if isinstance(triples, Sized) else list(triples)
+        store.bulk_load(ntriples(items), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        counts[str(name)] = len(items)
     return counts
 
 
