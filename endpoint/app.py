@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,17 @@ from flask import Flask
 from endpoint import errors, i18n
 from endpoint.settings import load_settings
 from endpoint.store import EmbeddedStore, Store, open_store
+from endpoint.store.remote import RemoteStore
 from loaders import build_graphs
 
 
-def load_store(location: str | None) -> Store:
-    """The store to serve: the published one at ``location``, else the bundled dataset in memory."""
+def load_store(location: str | None, settings: Mapping[str, Any] | None = None) -> Store:
+    """The store to serve: the published one at ``location`` (a folder, or the query URL of a
+    SPARQL server), else the bundled dataset in memory."""
     if location:
-        store = open_store(Path(location))
+        store = open_store(str(location), settings=settings)
+        if isinstance(store, RemoteStore):
+            return store  # served even while its server is down: 503 + Retry-After until it is back
         if store.meta() is not None:
             return store
     memory = EmbeddedStore()
@@ -38,7 +43,7 @@ def create_app(
     app.config.update(load_settings(config_file, overrides))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY"])
     app.extensions["rallynov_store"] = (
-        store if store is not None else load_store(app.config.get("STORE"))
+        store if store is not None else load_store(app.config.get("STORE"), app.config)
     )
     errors.init_app(app)
     i18n.init_app(app)

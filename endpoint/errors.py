@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+
+from endpoint.store.remote_http import StoreUnavailable
 
 log = logging.getLogger("rallynov")
 
@@ -54,9 +56,21 @@ def init_app(app: Flask) -> None:
         headers = getattr(exc, "extra_headers", None)
         return error_response(status, exc.name, exc.description or exc.name, headers)
 
+    @app.errorhandler(StoreUnavailable)
+    def _store_unavailable(exc: StoreUnavailable) -> Response:
+        # The remote SPARQL server is down: say when to retry; the next request tries again.
+        log.warning("store unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response(
+            503,
+            "Service Unavailable",
+            "The data server is not answering at the moment; try again in "
+            f"{exc.retry_after} s (pages that need no data keep working).",
+            {"Retry-After": str(exc.retry_after)},
+        )
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(
-            500, InternalServerError.name, "The server met an unexpected error; it was logged."
+            500, "Internal Server Error", "The server met an unexpected error; it was logged."
         )

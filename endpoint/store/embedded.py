@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
+from rdflib.plugins.serializers.nt import _nt_row
 
 from endpoint.store.base import QueryResults, Store, StoreMeta
 from loaders.errors import StoreError
@@ -34,7 +35,8 @@ def _now() -> str:
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """N-Triples text of rdflib triples (faster than serialising an rdflib Graph)."""
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples).encode("utf-8")
+    # rdflib's N-Triples row: n3() writes a literal with a line break as a Turtle long string
+    return "".join(_nt_row(triple) for triple in triples).encode("utf-8")
 
 
 def fill(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple]]) -> dict[str, int]:
