@@ -326,6 +326,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No such edition in the data",
     },
     "net_unknown_mode": {"fr": "Vue inconnue", "en": "Unknown view"},
+    "net_bad_top": {
+        "fr": "top doit être un entier positif, pas",
+        "en": "top must be a positive integer, not",
+    },
+    "net_shown_of": {
+        "fr": "{n} nœuds les plus liés dessinés sur {total} (téléchargez le réseau complet)",
+        "en": "the {n} best-connected nodes drawn of {total} (download the whole network)",
+    },
     "map_notes": {
         "fr": "Les données de la carte en GeoJSON (RFC 7946), pour tout SIG :",
         "en": "The map's data as GeoJSON (RFC 7946), for any GIS:",
@@ -346,6 +354,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nq_optional": {"fr": "facultatif", "en": "optional"},
     "nq_required": {"fr": "obligatoire", "en": "required"},
     "nq_default": {"fr": "défaut", "en": "default"},
+    "nq_about": {"fr": "Description", "en": "Description"},
     "nq_all": {"fr": "(tous)", "en": "(all)"},
     "nq_run": {"fr": "Exécuter", "en": "Run"},
     "nq_results": {"fr": "Résultats", "en": "Results"},
@@ -401,7 +410,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le graphe public complet (données et vocabulaires) dans les formats RDF usuels, compressés ou non, et les tables qu'un tableur ouvre directement. Les coordonnées des personnes n'en font jamais partie.",
         "en": "The whole public graph (data and vocabularies) in the usual RDF formats, compressed or not, and the tables a spreadsheet opens directly. People's contact details are never part of them.",
     },
-    "dl_catalog": {"fr": "Chaque fichier est décrit dans le", "en": "Each file is described in the"},
+    "dl_catalog": {
+        "fr": "Chaque fichier est décrit dans le",
+        "en": "Each file is described in the",
+    },
     "dl_group_rdf": {"fr": "Graphe RDF complet", "en": "Whole RDF graph"},
     "dl_group_csv": {"fr": "Tables CSV", "en": "CSV tables"},
     "dl_group_geojson": {"fr": "Carte (GeoJSON)", "en": "Map (GeoJSON)"},

@@ -116,6 +116,7 @@ DIRECT: dict[str, dict[str, URIRef]] = {
         "lon": WGS.long,
     },
     "sources": {"date": DCTERMS.date, "file": RALLY.sourceFile},
+    "partnerships": {"edition": RALLY.edition},
     "contacts": {"person": RALLY.contactOf, "event": RALLY.atEvent, "telephone": RALLY.telephone},
 }
 # bilingual text columns -> predicate
@@ -231,7 +232,13 @@ def _place(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Ite
     if "within" in values:
         yield subject, SCHEMA.containedInPlace, values["within"]  # type: ignore[misc]
     if "insee_code" in values and kind in INSEE_KIND:
-        yield subject, RDFS.seeAlso, INSEE_GEO[f"{INSEE_KIND[kind]}/{values['insee_code']}"]
+        insee = INSEE_GEO[f"{INSEE_KIND[kind]}/{values['insee_code']}"]
+        yield subject, RDFS.seeAlso, insee
+        # A commune or department is the one INSEE's code-based IRI names (codes and territories
+        # unchanged since before 2012). Not the region: code 43 names a region that ceased to
+        # exist in 2016, and INSEE versions territories, so that identity is not certain.
+        if kind in ("commune", "department"):
+            yield subject, OWL.sameAs, insee
     if "wikidata" in values:
         yield subject, OWL.sameAs, WD[str(values["wikidata"])]
     if "lat" in values and "lon" in values:
