@@ -47,9 +47,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TILE_URL", "", "Tile layer URL template for the map (empty: offline outlines only)."),
     Setting("MAX_BODY", 1_000_000, "Largest request body accepted, in bytes (413 beyond)."),
-    Setting("REMOTE_UPDATE_URL", "", "SPARQL Update URL of a remote store (guessed from the query URL)."),
-    Setting("REMOTE_GSP_URL", "", "Graph Store URL of a remote store (guessed; 'none': Update only)."),
-    Setting("REMOTE_GRAPH", "https://w3id.org/rallynov/graph/manifest", "Pointer graph of a remote store."),
+    Setting(
+        "REMOTE_UPDATE_URL", "", "SPARQL Update URL of a remote store (guessed from the query URL)."
+    ),
+    Setting(
+        "REMOTE_GSP_URL", "", "Graph Store URL of a remote store (guessed; 'none': Update only)."
+    ),
+    Setting(
+        "REMOTE_GRAPH",
+        "https://w3id.org/rallynov/graph/manifest",
+        "Pointer graph of a remote store.",
+    ),
     Setting("REMOTE_TIMEOUT", 30.0, "Seconds per request to a remote store."),
     Setting("REMOTE_RETRY_AFTER", 5.0, "Seconds before a down remote store is tried again."),
     Setting("REMOTE_MANIFEST_TTL", 1.0, "Seconds a remote store's pointer graph is reused."),

@@ -89,7 +89,10 @@ def live_server(bundled_store: EmbeddedStore) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    server.close()
+    # close from the server's own loop: closing from this thread can break waitress's select()
+    server.trigger.pull_trigger(lambda: [c.close() for c in list(server._map.values())])  # type: ignore[union-attr]
+    thread.join(10)
+    server.task_dispatcher.shutdown()  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")
