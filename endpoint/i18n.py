@@ -422,6 +422,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Licence, provenance et couverture : voir le",
         "en": "Licence, provenance and coverage: see the",
     },
+    "dl_size": {"fr": "Taille", "en": "Size"},
     "dl_unknown": {"fr": "Fichier inconnu", "en": "Unknown file"},
     "dl_see_index": {"fr": "la liste est sur", "en": "the list is at"},
     "cur_disabled": {

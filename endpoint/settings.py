@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         "Licence of the data.",
     ),
+    Setting("CONTACT_EMAIL", "", "Contact e-mail of the publisher, for the catalog's contact point."),
+    Setting("CONTACT_URL", "", "Contact page of the publisher (default: the home page)."),
     Setting("TILE_URL", "", "Tile layer URL template for the map (empty: offline outlines only)."),
     Setting("MAX_BODY", 1_000_000, "Largest request body accepted, in bytes (413 beyond)."),
     Setting(
