@@ -202,6 +202,17 @@ def _cell(term: Any) -> str:
 
 @main.command()
 @click.argument("sparql", required=False)
+@click.option("--name", default=None, help="Run the named query NAME (a file of queries/).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the named query (repeat for several).",
+)
+@click.option(
+    "--list", "list_names", is_flag=True, help="List the named queries and their parameters."
+)
 @click.option(
     "--format",
     "fmt",
@@ -210,16 +221,36 @@ def _cell(term: Any) -> str:
     show_default=True,
 )
 @store_option
-def query(sparql: str | None, fmt: str, store_path: Path | None) -> None:
-    """Run a SPARQL query on the public graph ('-' reads it from standard input)."""
-    if not sparql:
-        raise click.UsageError("give a SPARQL query (or '-' to read it from standard input)")
+def query(
+    sparql: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    list_names: bool,
+    fmt: str,
+    store_path: Path | None,
+) -> None:
+    """Run a SPARQL query on the public graph ('-' reads it from standard input), or a named
+    query with --name NAME --param KEY=VALUE (see --list)."""
+    from endpoint.cli_queries import describe_named_queries, run_named_cli
+
+    if list_names:
+        with user_errors():
+            click.echo(describe_named_queries())
+        return
+    if name and sparql:
+        raise click.UsageError("give either a SPARQL query or --name, not both")
+    if params and not name:
+        raise click.UsageError("--param goes with --name NAME")
+    if not sparql and not name:
+        raise click.UsageError(
+            "give a SPARQL query (or '-' to read it from standard input), or --name NAME"
+        )
     if sparql == "-":
         sparql = sys.stdin.read()
     with user_errors():
         store = reading_store(store_path)
         try:
-            results = store.query(sparql)
+            results = run_named_cli(store, name, params) if name else store.query(sparql or "")
             text = render_results(results, fmt)
         except SyntaxError as exc:
             raise InputFailed(f"the query is not valid SPARQL: {exc}") from exc
@@ -252,6 +283,28 @@ def dump(fmt: str, output: Path | None, store_path: Path | None) -> None:
             tmp.replace(output)
             click.echo(f"Wrote {output} ({len(buffer.getvalue())} bytes).", err=True)
 
+
+from endpoint.cli_network import network  # noqa: E402
+
+main.add_command(network)
+
+
+from endpoint.cli_serve import serve  # noqa: E402
+
+main.add_command(serve)
+
+from endpoint.cli_validation import grid, validate  # noqa: E402
+
+main.add_command(validate)
+main.add_command(grid)
+
+from endpoint.cli_publish import publish  # noqa: E402
+
+main.add_command(publish)
+
+from endpoint.cli_export import export  # noqa: E402
+
+main.add_command(export)
 
 if __name__ == "__main__":
     main()
