@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from endpoint import errors, i18n
+from endpoint import errors, i18n, ratelimit
 from endpoint.settings import load_settings
 from endpoint.store import EmbeddedStore, Store, open_store
 from endpoint.store.remote import RemoteStore
@@ -47,6 +47,7 @@ def create_app(
     )
     errors.init_app(app)
     i18n.init_app(app)
+    ratelimit.init_app(app)
     from endpoint import views
 
     views.init_app(app)

@@ -124,7 +124,14 @@ def serve(host: str, port: int, store_path: str | None, base_uri: str | None, th
     except StoreUnavailable:
         meta = None
     try:
-        server = create_server(RequestLog(app), host=host, port=port, threads=threads)
+        server = create_server(
+            RequestLog(app),
+            host=host,
+            port=port,
+            threads=threads,
+            # refuse an announced oversized body before reading it (413), not after
+            max_request_body_size=int(app.config["MAX_BODY"]),
+        )
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}"

@@ -48,6 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTACT_EMAIL", "", "Contact e-mail of the publisher, for the catalog's contact point."),
     Setting("CONTACT_URL", "", "Contact page of the publisher (default: the home page)."),
     Setting("TILE_URL", "", "Tile layer URL template for the map (empty: offline outlines only)."),
+    Setting("RATE_LIMIT", 0, "Requests per minute per client address (0: no limit; 429 beyond)."),
     Setting("MAX_BODY", 1_000_000, "Largest request body accepted, in bytes (413 beyond)."),
     Setting(
         "REMOTE_UPDATE_URL", "", "SPARQL Update URL of a remote store (guessed from the query URL)."

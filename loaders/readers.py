@@ -285,6 +285,19 @@ def _read_rdf(path: Path, result: ReadResult) -> None:
     text = _decode(path, result)
     if text is None:
         return
+    if fmt == "json-ld":
+        external = _external_context(text)
+        if external:
+            result.problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    "@context",
+                    external,
+                    "an inline JSON-LD @context (a context given by URL or file is never fetched)",
+                )
+            )
+            return
     graph: Graph = Dataset() if fmt in {"nquads", "trig"} else Graph()
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
@@ -294,6 +307,30 @@ def _read_rdf(path: Path, result: ReadResult) -> None:
         )
         return
     result.rdf.append((str(path), graph))
+
+
+def _external_context(text: str) -> str | None:
+    """The first @context (or @import) given by reference in a JSON-LD document, if any.
+
+    rdflib would fetch it over the network (or read a local file): we refuse instead.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return None  # rdflib reports the syntax error with its place
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in {"@context", "@import"}:
+                    for ref in value if isinstance(value, list) else [value]:
+                        if isinstance(ref, str):
+                            return ref
+                stack.append(value)
+    return None
 
 
 def _rdf_error_place(exc: Exception) -> str:

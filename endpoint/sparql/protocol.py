@@ -107,7 +107,31 @@ def parse_request(request: Request) -> ProtocolRequest:
             raise ApiError(400, "The query is empty")
         if first_keyword(query) in UPDATE_KEYWORDS:
             raise ApiError(403, READ_ONLY)
+        depth = nesting_depth(query)
+        if depth > MAX_NESTING:
+            raise ApiError(
+                400,
+                f"The query nests brackets {depth} deep; the limit is {MAX_NESTING} "
+                "(a deeper query would exhaust the parser's stack)",
+            )
     return ProtocolRequest(query, tuple(default), tuple(named))
+
+
+MAX_NESTING = 200
+
+
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for kind, text in _tokens(sparql):
+        if kind != "other":
+            continue
+        if text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif text in "})]":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
