@@ -23,6 +23,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error": {"fr": "Erreur", "en": "Error"},
     "back_home": {"fr": "Retour à l'accueil", "en": "Back to the home page"},
     "switch_lang": {"fr": "English", "en": "Français"},
+    "grid_title": {"fr": "Grille de caractérisation", "en": "Characterisation grid"},
+    "grid_intro": {
+        "fr": "Pour chaque innovation, les critères de la grille qu'elle remplit (✓) ou non (✗), "
+        "comme si elle était lauréate : ce qu'il reste à documenter.",
+        "en": "For each innovation, the grid criteria it meets (✓) or not (✗), checked as if it "
+        "were a laureate: what remains to be documented.",
+    },
+    "grid_innovation": {"fr": "Innovation", "en": "Innovation"},
     # linked-data pages, home, /def, /shapes, /vocab/ (endpoint/views/linked_data.py, home.py, docs.py)
     "ld_not_found": {
         "fr": "Aucune ressource publiée à cette adresse.",

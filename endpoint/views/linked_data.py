@@ -178,14 +178,19 @@ def grid_columns(store: Store) -> dict[str, dict[str, str]]:
     return {row["id"]: {k: v for k, v in row.items() if k not in skip} for row in matrix}
 
 
+def cached_grid_columns(store: Store) -> dict[str, dict[str, str]]:
+    """``grid_columns`` computed once per dataset version (one validation at a time)."""
+    with _grid_lock:
+        return version_cache(current_app, "grid").get(  # type: ignore[no-any-return]
+            store, "matrix", lambda: grid_columns(store)
+        )
+
+
 def grid_model(iri: str, lang: str, base: str) -> dict[str, Any] | None:
     """The innovation's column of the grid matrix, as rows for ``resource.html``."""
     store = get_store(current_app)
     try:
-        with _grid_lock:
-            columns = version_cache(current_app, "grid").get(
-                store, "matrix", lambda: grid_columns(store)
-            )
+        columns = cached_grid_columns(store)
     except Exception:  # the page still shows the data if the shapes cannot run
         log.exception("cannot compute the grid matrix")
         return {"rows": [], "note": t("ld_grid_unavailable")}
