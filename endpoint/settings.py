@@ -45,7 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         "Licence of the data.",
     ),
-    Setting("CONTACT_EMAIL", "", "Contact e-mail of the publisher, for the catalog's contact point."),
+    Setting(
+        "CONTACT_EMAIL", "", "Contact e-mail of the publisher, for the catalog's contact point."
+    ),
     Setting("CONTACT_URL", "", "Contact page of the publisher (default: the home page)."),
     Setting("TILE_URL", "", "Tile layer URL template for the map (empty: offline outlines only)."),
     Setting("RATE_LIMIT", 0, "Requests per minute per client address (0: no limit; 429 beyond)."),

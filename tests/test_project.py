@@ -34,5 +34,7 @@ def test_loaders_never_import_the_endpoint_or_flask() -> None:
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in {"endpoint", "flask"}]
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in {"endpoint", "flask"}
+            ]
     assert offenders == []

@@ -51,13 +51,21 @@ def _laureates(store: EmbeddedStore, year: str) -> set[str]:
 
 
 def test_five_laureates_in_2013_and_four_in_2014(bundled_store: EmbeddedStore) -> None:
-    assert _laureates(bundled_store, "2013") == {"Isa France", "CBM 25", "Afsame", "Taco 39", "Juralternance"}
+    assert _laureates(bundled_store, "2013") == {
+        "Isa France",
+        "CBM 25",
+        "Afsame",
+        "Taco 39",
+        "Juralternance",
+    }
     laureates_2014 = _laureates(bundled_store, "2014")
     assert len(laureates_2014) == 4
     assert {"Vadapad", "Schrader"} <= laureates_2014
 
 
-def test_juralternance_won_the_coup_de_coeur_and_prizes_are_2000_euros(bundled_store: EmbeddedStore) -> None:
+def test_juralternance_won_the_coup_de_coeur_and_prizes_are_2000_euros(
+    bundled_store: EmbeddedStore,
+) -> None:
     rows = _rows(
         bundled_store,
         """SELECT ?carrier ?amount WHERE {
@@ -107,7 +115,11 @@ def test_every_entity_names_its_source_brochure(bundled_store: EmbeddedStore) ->
 
 
 def test_phone_numbers_stay_out_of_the_public_graph(bundled, bundled_store: EmbeddedStore) -> None:  # type: ignore[no-untyped-def]
-    phones = {str(o) for o in bundled.restricted.objects(predicate=None) if any(c.isdigit() for c in str(o))}
+    phones = {
+        str(o)
+        for o in bundled.restricted.objects(predicate=None)
+        if any(c.isdigit() for c in str(o))
+    }
     assert len(bundled.restricted) > 0
     public_text = {str(o) for _, _, o in bundled.public}
     for phone in phones:
