@@ -642,8 +642,9 @@ def machine_section(results: dict[str, dict[str, Any]]) -> list[str]:
     for size, res in results.items():
         s = res.get("settings", {})
         la, lb = res.get("loadavg_start", [0])[0], res.get("loadavg_end", [0])[0]
+        partial = " (INTERRUPTED: partial results)" if res.get("complete") is False else ""
         out.append(
-            f"- {label(size)}: run {res.get('date')}, load average {la:.2f} at start, {lb:.2f} at end; "
+            f"- {label(size)}{partial}: run {res.get('date')}, load average {la:.2f} at start, {lb:.2f} at end; "
             f"{s.get('reps')} repetitions or {s.get('budget')} s per query, {s.get('seconds')} s per "
             f"throughput run, {s.get('clients')} clients{' (--quick)' if s.get('quick') else ''}"
         )
