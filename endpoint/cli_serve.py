@@ -81,7 +81,16 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 )
 @click.option("--base-uri", default=None, help="Base of the minted URIs (setting BASE_URI).")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
-def serve(host: str, port: int, store_path: str | None, base_uri: str | None, threads: int) -> None:
+@click.option(
+    "--warmup/--no-warmup",
+    default=True,
+    show_default=True,
+    help="Precompute the expensive views (networks, map layers, downloads) in the background "
+    "once the server listens.",
+)
+def serve(
+    host: str, port: int, store_path: str | None, base_uri: str | None, threads: int, warmup: bool
+) -> None:
     """Serve the site and the SPARQL endpoint with waitress until Ctrl-C."""
     from waitress.server import create_server
 
@@ -147,6 +156,10 @@ def serve(host: str, port: int, store_path: str | None, base_uri: str | None, th
     url = f"http://{shown}:{server.effective_port}/"  # type: ignore[union-attr]
     click.echo(f"Rally'nov is answering at {url} (SPARQL: {url}sparql). Ctrl-C stops it.")
     sys.stdout.flush()
+    if warmup and meta is not None:
+        from endpoint.warmup import start
+
+        start(app)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.run()  # returns on Ctrl-C or SIGTERM (waitress catches KeyboardInterrupt)

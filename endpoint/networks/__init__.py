@@ -60,24 +60,42 @@ class UnknownKindError(NetworkError):
 
 
 class _Cache:
-    """A small bounded memo shared by the threads of one process."""
+    """A small bounded memo shared by the threads of one process.
+
+    Single flight: while one thread computes a key, the others asking for it wait for that
+    result instead of computing it again (the start-up warm-up and a first request, say).
+    """
 
     def __init__(self, size: int = 256):
         self.size = size
         self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
+        self.pending: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self.lock:
             if key in self.values:
                 self.values.move_to_end(key)
                 return self.values[key]  # type: ignore[no-any-return]
-        value = compute()
-        with self.lock:
-            self.values[key] = value
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
+            flight = self.pending.setdefault(key, threading.Lock())
+        with flight:
+            with self.lock:
+                if key in self.values:  # computed by the thread we waited for
+                    return self.values[key]  # type: ignore[no-any-return]
+            try:
+                value = compute()
+            finally:
+                with self.lock:
+                    self.pending.pop(key, None)
+            with self.lock:
+                self.values[key] = value
+                while len(self.values) > self.size:
+                    self.values.popitem(last=False)
         return value
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self.lock:
+            return key in self.values
 
     def clear(self) -> None:
         with self.lock:
