@@ -7,8 +7,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from loaders.iris import (
     WGS,
 )
 from loaders.mapping import Triple, map_record
+from loaders.ntriples import NTriples, map_in_parallel, merge, serialise, workers_for
 from loaders.paths import default_sources
 from loaders.readers import read_sources
 from loaders.records import Checked, check_records
@@ -44,19 +44,59 @@ def new_graph() -> Graph:
     return graph
 
 
-@dataclass
 class BuildResult:
     """The named graphs of one build, and where each record came from.
 
-    The triples are kept as plain lists (fast to publish); ``public`` and ``restricted`` give
-    them as rdflib graphs, made on first use (for validation, tests and serialisation).
+    Made from checked records, it maps them only when asked: ``public_triples`` and
+    ``restricted_triples`` (lists of distinct rdflib triples, mapped in this process, for
+    validation, tests and serialisation), ``public`` and ``restricted`` (the same as rdflib
+    graphs), or ``named_triples()`` (what a store publishes: each graph as N-Triples, mapped in
+    parallel worker processes on large inputs). It can also be made from triples directly.
     """
 
-    public_triples: list[Triple]
-    restricted_triples: list[Triple]
-    vocabulary: Graph
-    records: list[Checked] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        public_triples: list[Triple] | None = None,
+        restricted_triples: list[Triple] | None = None,
+        vocabulary: Graph | None = None,
+        records: list[Checked] | None = None,
+        files: list[str] | None = None,
+        *,
+        names: Mapping[URIRef, str] | None = None,
+        extra: Iterable[Triple] = (),
+    ):
+        self._public = public_triples
+        self._restricted = restricted_triples
+        self.vocabulary = vocabulary if vocabulary is not None else vocabulary_graph()
+        self.records = records or []
+        self.files = files or []
+        self._names = names or {}
+        self._extra = list(extra)  # triples of RDF source files (public)
+
+    def _map_all(self) -> None:
+        public: list[Triple] = list(self._public or [])
+        restricted: list[Triple] = list(self._restricted or [])
+        for graph, triple in self._mapped_records():
+            (public if graph == str(PUBLIC_GRAPH) else restricted).append(triple)
+        public.extend(self._extra)
+        self._public = list(dict.fromkeys(public))
+        self._restricted = list(dict.fromkeys(restricted))
+
+    def _mapped_records(self) -> Iterator[tuple[str, Triple]]:
+        for record in self.records if self._public is None else ():
+            yield from _mapped(record, self._names)
+
+    @property
+    def public_triples(self) -> list[Triple]:
+        if self._public is None or self._restricted is None:
+            self._map_all()
+        return self._public  # type: ignore[return-value]
+
+    @property
+    def restricted_triples(self) -> list[Triple]:
+        if self._public is None or self._restricted is None:
+            self._map_all()
+        return self._restricted  # type: ignore[return-value]
 
     @cached_property
     def public(self) -> Graph:
@@ -73,13 +113,29 @@ class BuildResult:
             VOCABULARY_GRAPH: self.vocabulary,
         }
 
-    def named_triples(self) -> dict[URIRef, Iterable[Triple]]:
-        """What a store publishes: the same graphs, without building rdflib graphs."""
-        return {
-            PUBLIC_GRAPH: self.public_triples,
-            RESTRICTED_GRAPH: self.restricted_triples,
-            VOCABULARY_GRAPH: self.vocabulary,
-        }
+    def named_triples(self, workers: int | None = None) -> dict[URIRef, NTriples]:
+        """What a store publishes: each named graph as distinct N-Triples.
+
+        Records not mapped yet are mapped straight to N-Triples by ``workers`` processes
+        (default: one per core on large inputs, see :func:`loaders.ntriples.workers_for`).
+        """
+        graphs = {str(PUBLIC_GRAPH): NTriples(b"", 0), str(RESTRICTED_GRAPH): NTriples(b"", 0)}
+        if self._public is not None and self._restricted is not None:
+            graphs[str(PUBLIC_GRAPH)] = serialise(self._public)
+            graphs[str(RESTRICTED_GRAPH)] = serialise(self._restricted)
+        else:
+            chosen = workers if workers is not None else workers_for(len(self.records))
+            names = self._names
+
+            def mapper(record: object) -> Iterator[tuple[str, Triple]]:
+                return _mapped(record, names)  # type: ignore[arg-type]
+
+            graphs.update(map_in_parallel(self.records, mapper, chosen))  # type: ignore[arg-type]
+            if self._extra:
+                public = graphs[str(PUBLIC_GRAPH)]
+                graphs[str(PUBLIC_GRAPH)] = merge([public.data, serialise(self._extra).data])
+        graphs[str(VOCABULARY_GRAPH)] = serialise(self.vocabulary)  # type: ignore[arg-type]
+        return {URIRef(name): graph for name, graph in graphs.items()}
 
     def dataset(self) -> Dataset:
         dataset = Dataset()
@@ -98,41 +154,48 @@ class BuildResult:
         return self._origins.get(iri)
 
 
+def _mapped(record: Checked, names: Mapping[URIRef, str]) -> Iterator[tuple[str, Triple]]:
+    graph = str(RESTRICTED_GRAPH if record.table in RESTRICTED_TABLES else PUBLIC_GRAPH)
+    for triple in map_record(record, names):
+        yield graph, triple
+
+
 def build_graphs(
     sources: Iterable[Path] = (),
     *,
     include_default: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> BuildResult:
-    """Read, check and map the sources; raise :class:`InputError` listing every problem."""
+    """Read and check the sources; raise :class:`InputError` listing every problem.
+
+    The records are mapped to triples when the result is first used (see :class:`BuildResult`).
+    """
     files = [*default_sources(), *sources] if include_default else list(sources)
     read = read_sources(files)
+    if progress:
+        progress(len(read.records) // 2)
     checked, problems = check_records(read.records, schemes())
     problems = read.problems + problems
     if problems:
         raise InputError(problems)
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     checked.sort(key=lambda r: order[r.table])
-    public: list[Triple] = []
-    restricted: list[Triple] = []
     names = {
         r.iri: str(r.values.get("name") or r.values.get("title"))
         for r in checked
         if r.iri is not None and (r.values.get("name") or r.values.get("title"))
     }
-    for number, record in enumerate(checked, start=1):
-        target = restricted if record.table in RESTRICTED_TABLES else public
-        target.extend(map_record(record, names))
-        if progress and number % 1000 == 0:
-            progress(1000)
-    for _name, graph in read.rdf:
-        public.extend(graph)  # type: ignore[arg-type]
+    if progress:
+        progress(len(read.records) - len(read.records) // 2)
+    extra = [triple for _name, graph in read.rdf for triple in graph]
     return BuildResult(
-        list(dict.fromkeys(public)),
-        list(dict.fromkeys(restricted)),
+        None,
+        None,
         vocabulary_graph(),
         checked,
         [str(f) for f in files],
+        names=names,
+        extra=extra,  # type: ignore[arg-type]
     )
 
 

@@ -144,8 +144,9 @@ SCHEMA_TWINS = {
 
 
 def _literal(value: object) -> URIRef | Literal:
-    if isinstance(value, URIRef | Literal):
-        return value
+    kind = type(value)
+    if kind is URIRef or kind is Literal or isinstance(value, URIRef | Literal):
+        return value  # type: ignore[return-value]
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
     return Literal(str(value))
@@ -175,10 +176,11 @@ def map_record(record: Checked, names: Mapping[URIRef, str] | None = None) -> It
         for lang in ("fr", "en"):
             text = values.get(f"{stem}_{lang}")
             if text:
-                yield subject, predicate, Literal(str(text), lang=lang)
+                literal = Literal(str(text), lang=lang)
+                yield subject, predicate, literal
                 twin = SCHEMA_TWINS.get(predicate)
                 if twin is not None:
-                    yield subject, twin, Literal(str(text), lang=lang)
+                    yield subject, twin, literal
     for source in values.get("source", []) or []:  # type: ignore[union-attr]
         yield subject, DCTERMS.source, source  # type: ignore[misc]
         yield subject, PROV.wasDerivedFrom, source  # type: ignore[misc]

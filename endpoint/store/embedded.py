@@ -16,39 +16,35 @@ import datetime as dt
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping, Sized
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.plugins.serializers.nt import _nt_row
 
 from endpoint.store.base import QueryResults, Store, StoreMeta
 from loaders.errors import StoreError
 from loaders.mapping import Triple
+from loaders.ntriples import NTriples, serialise
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def ntriples(triples: Iterable[Triple]) -> bytes:
-    """N-Triples text of rdflib triples (faster than serialising an rdflib Graph)."""
-    # rdflib's N-Triples row: n3() writes a literal with a line break as a Turtle long string
-    return "".join(_nt_row(triple) for triple in triples).encode("utf-8")
+def ntriples(triples: Iterable[Triple] | NTriples) -> NTriples:
+    """A graph as N-Triples: as given when it already is (``BuildResult.named_triples()``)."""
+    return triples if isinstance(triples, NTriples) else serialise(triples)
 
 
-def fill(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple]]) -> dict[str, int]:
-    """Bulk-load triples into a pyoxigraph store; returns triples per graph.
-
-    Each graph's triples must be distinct (BuildResult's lists are; so is an rdflib Graph).
-    """
+def fill(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple] | NTriples]) -> dict[str, int]:
+    """Bulk-load graphs into a pyoxigraph store; returns the distinct triples per graph."""
     counts: dict[str, int] = {}
     for name, triples in graphs.items():
-        items = triples if isinstance(triples, Sized) else list(triples)
-        store.bulk_load(ntriples(items), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-        counts[str(name)] = len(items)
+        text = ntriples(triples)
+        store.bulk_load(text.data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        counts[str(name)] = text.count
     return counts
 
 

@@ -19,6 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from endpoint.store.base import QueryResults
 from loaders.errors import StoreError
 from loaders.mapping import Triple
+from loaders.ntriples import NTriples
 
 
 def parse_results(body: bytes, media_type: str) -> QueryResults:
@@ -38,6 +39,8 @@ def parse_results(body: bytes, media_type: str) -> QueryResults:
 
 def to_oxigraph(triples: Iterable[Triple]) -> list[ox.Triple]:
     """rdflib triples as distinct pyoxigraph triples (so N-Triples is written correctly)."""
+    if isinstance(triples, NTriples):  # already distinct N-Triples: parse them natively
+        return [quad.triple for quad in ox.parse(triples.data, ox.RdfFormat.N_TRIPLES)]
     try:
         return list(dict.fromkeys(ox.Triple(_term(s), _term(p), _term(o)) for s, p, o in triples))
     except (TypeError, ValueError) as exc:
