@@ -165,6 +165,8 @@ def measure_peer(
 ) -> dict[str, Any]:
     """Latency of each item, throughput in each mode, first render and pages (ours), memory."""
     out: dict[str, Any] = {"name": server.name, "startup_s": server.startup_s}
+    if server.warmup_s is not None:
+        out["warmup_s"] = server.warmup_s
     log(f"  {server.name}: latency of {len(items)} queries")
     out["latency"] = latencies(server, items, "distinct", cfg)
     if ours:

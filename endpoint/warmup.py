@@ -23,6 +23,7 @@ from flask import Flask
 
 log = logging.getLogger("rallynov.warmup")
 
+FINISHED = "warm-up finished in"  # the log line that says every warmer ran (bench/ waits for it)
 Warmer = Callable[[Flask], None]
 WARMERS: list[tuple[str, Warmer]] = []
 
@@ -42,6 +43,7 @@ def run(app: Flask) -> dict[str, float | str]:
     import endpoint.views  # noqa: F401  (the view modules register their warmers on import)
 
     timings: dict[str, float | str] = {}
+    begun = time.perf_counter()
     for name, function in list(WARMERS):
         started = time.perf_counter()
         try:
@@ -53,6 +55,7 @@ def run(app: Flask) -> dict[str, float | str]:
             continue
         timings[name] = round(time.perf_counter() - started, 3)
         log.info("warm-up %s: %.2f s", name, timings[name])
+    log.info("%s %.2f s", FINISHED, time.perf_counter() - begun)
     return timings
 
 
