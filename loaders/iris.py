@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 
@@ -35,8 +36,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+@lru_cache(maxsize=1_000_000)
 def mint_iri(kind: str, slug: str) -> URIRef:
-    """``mint_iri("innovation", "afsame")`` -> ``https://w3id.org/rallynov/id/innovation/afsame``."""
+    """``mint_iri("innovation", "afsame")`` -> ``https://w3id.org/rallynov/id/innovation/afsame``.
+
+    Cached: a record's references repeat the same IRIs many times (editions, places, carriers).
+    """
     return ID[f"{kind}/{slug}"]
 
 
