@@ -39,6 +39,7 @@ from endpoint.named_queries import (
     run_named_query,
 )
 from endpoint.openapi import openapi_spec
+from endpoint.warmup import warmer
 from loaders.iris import BASE, ID, VOCAB
 
 bp = Blueprint("api", __name__)
@@ -347,3 +348,18 @@ def cells(result: NamedResult, limit: int) -> list[list[tuple[str, str | None]]]
                 shown.append((str(getattr(term, "value", term)), None))
         rows.append(shown)
     return rows
+
+
+# -- warm-up ------------------------------------------------------------------------------------
+
+
+@warmer("named queries")
+def warm_named_queries(app: Flask) -> None:
+    """Run every named query with its default parameters once, so that its API call and page
+    answer from the per-version cache (at 100k innovations some take tens of seconds)."""
+    store, queries = get_store(app), named_queries()
+    for name, query in queries.items():
+        if any(p.required and p.default is None for p in query.params):
+            continue  # needs a value from the asker: nothing to precompute
+        with contextlib.suppress(ParameterError):
+            run_named_query(store, name, {}, max_rows=int(app.config["MAX_ROWS"]), queries=queries)

@@ -61,3 +61,22 @@ def test_start_runs_the_warmers_in_a_background_thread(
     thread.join(timeout=30)
     assert seen == ["rallynov-warmup"]
     assert thread.daemon
+
+
+def test_the_named_queries_warmer_fills_the_result_cache_of_every_default_call(
+    app: Flask,
+) -> None:
+    from endpoint.named_queries import load_named_queries, results
+    from endpoint.views.api import warm_named_queries
+
+    results._CACHE.clear()
+    with app.app_context():
+        warm_named_queries(app)
+    cached = {key[2] for key in results._CACHE}
+    defaults = {
+        name
+        for name, query in load_named_queries().items()
+        if not any(p.required and p.default is None for p in query.params)
+    }
+    assert len(defaults) > 20
+    assert cached == defaults
