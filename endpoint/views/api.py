@@ -362,4 +362,7 @@ def warm_named_queries(app: Flask) -> None:
         if any(p.required and p.default is None for p in query.params):
             continue  # needs a value from the asker: nothing to precompute
         with contextlib.suppress(ParameterError):
-            run_named_query(store, name, {}, max_rows=int(app.config["MAX_ROWS"]), queries=queries)
+            result = run_named_query(
+                store, name, {}, max_rows=int(app.config["MAX_ROWS"]), queries=queries
+            )
+            result.json_text  # noqa: B018  (serialised once, here rather than on a first request)
