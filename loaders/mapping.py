@@ -33,6 +33,7 @@ CLASSES: dict[str, tuple[URIRef, ...]] = {
     "key_figures": (RALLY.KeyFigure, SCHEMA.Observation),
     "partnerships": (RALLY.Partnership, ORG.Membership),
     "contacts": (RALLY.ContactPoint, SCHEMA.ContactPoint),
+    "event_organisers": (RALLY.Organising, PROV.Association, SCHEMA.Role),
 }
 PLACE_CLASSES = {
     "commune": RALLY.Commune,
@@ -157,9 +158,6 @@ def map_record(record: Checked, names: Mapping[URIRef, str] | None = None) -> It
     names = names or {}
     table, values = record.table, record.values
     subject = record.iri or _link_iri(record)
-    if table == "event_organisers":
-        yield from _event_organiser(record, subject, names)
-        return
     for cls in CLASSES.get(table, ()):
         yield subject, RDF.type, cls
     for column, predicate in DIRECT.get(table, {}).items():
@@ -200,7 +198,11 @@ def _link_iri(record: Checked) -> URIRef:
         person = str(values["person"]).rsplit("/", 1)[-1]
         event = str(values.get("event", "")).rsplit("/", 1)[-1]
         return mint_iri("contact", f"{person}-{event}" if event else person)
-    return mint_iri("link", record.table)  # event_organisers: no node of their own
+    if record.table == "event_organisers":
+        event = str(values["event"]).rsplit("/", 1)[-1]
+        organisation = str(values["organisation"]).rsplit("/", 1)[-1]
+        return mint_iri("organising", f"{event}-{organisation}")
+    return mint_iri("link", record.table)
 
 
 def _names(subject: URIRef, name: str, lang: str | None = None) -> Iterator[Triple]:
@@ -323,9 +325,22 @@ def _key_figure(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -
 def _event_organiser(
     record: Checked, subject: URIRef, names: Mapping[URIRef, str]
 ) -> Iterator[Triple]:
-    event, organisation = record.values["event"], record.values["organisation"]
+    """The qualified link (a ``rally:Organising`` node: event, organisation, role; its source and
+    note come from ``map_record``), the PROV-O qualified association, and the direct shortcuts
+    ``rally:organiser`` / ``schema:organizer`` that simple queries and the networks read."""
+    values = record.values
+    event, organisation, role = values["event"], values["organisation"], values["role"]
+    yield subject, RALLY.organisedEvent, event  # type: ignore[misc]
+    yield event, PROV.qualifiedAssociation, subject  # type: ignore[misc]
+    yield subject, RALLY.organisedBy, organisation  # type: ignore[misc]
+    yield subject, PROV.agent, organisation  # type: ignore[misc]
+    yield subject, RALLY.organiserRole, role  # type: ignore[misc]
+    yield subject, PROV.hadRole, role  # type: ignore[misc]
     yield event, RALLY.organiser, organisation  # type: ignore[misc]
     yield event, SCHEMA.organizer, organisation  # type: ignore[misc]
+    who, what = _name_of(organisation, names), _name_of(event, names)
+    yield from _names(subject, f"Rôle de {who} dans « {what} »", "fr")
+    yield from _names(subject, f"Role of {who} in “{what}”", "en")
 
 
 def _partnership(record: Checked, subject: URIRef, names: Mapping[URIRef, str]) -> Iterator[Triple]:
@@ -351,4 +366,5 @@ EXTRA: dict[str, Callable[[Checked, URIRef, Mapping[URIRef, str]], Iterator[Trip
     "testimonies": _testimony,
     "key_figures": _key_figure,
     "partnerships": _partnership,
+    "event_organisers": _event_organiser,
 }

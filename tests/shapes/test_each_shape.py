@@ -32,6 +32,8 @@ FACT, ISA, PERSON = (
 BESANCON, PARIS, SOFIA = ID["place/besancon"], ID["place/paris"], ID["place/sofia"]
 DOUBS, REGION, FIGURE = ID["place/doubs"], ID["place/franche-comte"], ID["key-figure/spotted-2013"]
 CONTACT = ID["contact/pauline-davot-stage-1"]
+ORGANISING = ID["organising/stage-1-fact"]
+ROLES = Namespace("https://w3id.org/rallynov/vocab/organiser-role/")
 WRONG = V["phase/p-eme"]  # a real concept, of the wrong scheme for most properties
 FIGURES = "(rally:employeeCount|rally:memberCount|rally:beneficiaryCount)"
 CONTACT_PATH = (
@@ -122,6 +124,15 @@ CASES = [
     Case("StageOrganiser", STAGE, "rally:organiser", "MinCount", VIO, rm=[(STAGE, RALLY.organiser)]),
     Case("StageEdition", STAGE, "rally:edition", "MinCount", VIO, rm=[(STAGE, RALLY.edition)]),
     Case("EventSource", STAGE, "dct:source", "MinCount", VIO, rm=[(STAGE, DCTERMS.source)]),
+    # organiser links (rally:Organising)
+    Case("OrganisingEvent", ORGANISING, "rally:organisedEvent", "MinCount", VIO, rm=[(ORGANISING, RALLY.organisedEvent)]),
+    Case("OrganisingEvent", ORGANISING, "rally:organisedEvent", "Class", VIO, rm=[(ORGANISING, RALLY.organisedEvent)], add=[(ORGANISING, RALLY.organisedEvent, ID["event/nowhere"])]),
+    Case("OrganisingOrganisation", ORGANISING, "rally:organisedBy", "MaxCount", VIO, add=[(ORGANISING, RALLY.organisedBy, ISA)]),
+    Case("OrganisingOrganisation", ORGANISING, "rally:organisedBy", "Class", VIO, rm=[(ORGANISING, RALLY.organisedBy)], add=[(ORGANISING, RALLY.organisedBy, PERSON)]),
+    Case("OrganisingRole", ORGANISING, "rally:organiserRole", "MinCount", VIO, rm=[(ORGANISING, RALLY.organiserRole)]),
+    Case("OrganisingRole", ORGANISING, "rally:organiserRole", "MaxCount", VIO, add=[(ORGANISING, RALLY.organiserRole, ROLES["or-host"])]),  # the same pair twice with two roles
+    Case("OrganisingRole", ORGANISING, "rally:organiserRole", "Node", VIO, rm=[(ORGANISING, RALLY.organiserRole)], add=[(ORGANISING, RALLY.organiserRole, V["partner-role/pr-lead"])]),
+    Case("OrganisingSource", ORGANISING, "dct:source", "MinCount", VIO, rm=[(ORGANISING, DCTERMS.source)]),
     # organisations
     Case("OrganisationName", FACT, "rdfs:label", "MinCount", VIO, rm=[(FACT, RDFS.label)]),
     Case("OrganisationPlaceOrIdentifier", ISA, "rally:location | owl:sameAs | schema:url", "Or", WARN, rm=[(ISA, OWL.sameAs)]),
