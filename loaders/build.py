@@ -25,7 +25,7 @@ from loaders.iris import (
     VOCABULARY_GRAPH,
     WGS,
 )
-from loaders.mapping import Triple, map_record
+from loaders.mapping import Triple, map_record, subject_of
 from loaders.ntriples import NTriples, map_in_parallel, merge, serialise, workers_for
 from loaders.paths import default_sources
 from loaders.readers import read_sources
@@ -147,7 +147,7 @@ class BuildResult:
 
     @cached_property
     def _origins(self) -> dict[URIRef, Checked]:
-        return {r.iri: r for r in self.records if r.iri is not None}
+        return {subject_of(r): r for r in self.records}
 
     def origin(self, iri: URIRef) -> Checked | None:
         """The record a resource was built from (file and line), for readable reports."""

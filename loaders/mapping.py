@@ -157,7 +157,7 @@ def map_record(record: Checked, names: Mapping[URIRef, str] | None = None) -> It
     """All triples of one record; ``names`` gives the display names of the records it refers to."""
     names = names or {}
     table, values = record.table, record.values
-    subject = record.iri or _link_iri(record)
+    subject = subject_of(record)
     for cls in CLASSES.get(table, ()):
         yield subject, RDF.type, cls
     for column, predicate in DIRECT.get(table, {}).items():
@@ -185,6 +185,11 @@ def map_record(record: Checked, names: Mapping[URIRef, str] | None = None) -> It
     if values.get("note"):
         yield subject, SKOS.editorialNote, Literal(str(values["note"]), lang="en")
     yield from EXTRA.get(table, _nothing)(record, subject, names)
+
+
+def subject_of(record: Checked) -> URIRef:
+    """The resource a record describes: its own IRI, or the link node minted from its values."""
+    return record.iri or _link_iri(record)
 
 
 def _link_iri(record: Checked) -> URIRef:

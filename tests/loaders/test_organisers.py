@@ -80,3 +80,12 @@ def test_an_organising_node_is_named_in_french_and_english(bundled: BuildResult)
     labels = {label.language: str(label) for label in graph.objects(node, SCHEMA.name)}
     assert set(labels) == {"fr", "en"}
     assert all("Pays de Montbéliard Agglomération" in text for text in labels.values())
+
+
+def test_a_link_node_knows_the_csv_row_it_came_from(bundled: BuildResult) -> None:
+
+    node = mint_iri("organising", "meeting-2014-montbeliard-pma-pma")
+    origin = bundled.origin(node)
+    assert origin is not None, "no record for the PMA hosting link"
+    assert origin.file.endswith("event_organisers.csv")
+    assert origin.table == "event_organisers"
