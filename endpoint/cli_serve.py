@@ -101,6 +101,8 @@ def serve(
     from loaders.errors import RallynovError
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    # The log lines show none of these; looking them up is half the cost of a line.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     overrides: dict[str, Any] = {}
     if store_path is not None:
         remote = is_remote(store_path)

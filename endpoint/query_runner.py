@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from endpoint.sparql.execution import Answer, Job, QueryError, execute
+from endpoint.sparql.versions import current_version
 from endpoint.store.base import Store
+from endpoint.store.embedded import OnDiskStore
 
 __all__ = ["Answer", "QueryError", "Job", "QueryPool", "close_pools", "pool_for"]
 
@@ -84,6 +86,7 @@ def _zygote_main(control: socket.socket, store: Store) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which closes us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _close_inherited_channels(keep=control.fileno())
+    store = _serving_copy(store)
     children: set[int] = set()
     while True:
         ready, _, _ = select.select([control], [], [], 1.0)
@@ -122,6 +125,19 @@ def _zygote_main(control: socket.socket, store: Store) -> None:
         time.sleep(0.05)
 
 
+def _serving_copy(store: Store) -> Store:
+    """What the workers query: an on-disk store's in-memory copy (loaded before the fork).
+
+    ``OnDiskStore.query`` reads the version's metadata file again on every call, to notice a
+    publish; a pool serves one version only (a publish gets a new pool), so its workers can
+    query the copy directly.
+    """
+    if isinstance(store, OnDiskStore):
+        with contextlib.suppress(Exception):  # nothing published: the store's own error answers
+            return store.memory()
+    return store
+
+
 def _reap(children: set[int]) -> set[int]:
     done = set()
     for pid in children:
@@ -147,8 +163,7 @@ class QueryPool:
     def __init__(self, store: Store, size: int = 2):
         self.store = store
         self.size = max(1, size)
-        meta = store.meta()
-        self.version = meta.version if meta else ""
+        self.version = current_version(store)
         self._lock = threading.Lock()  # guards the zygote socket
         self._free = threading.Condition()
         self._idle: list[_Worker] = []
@@ -322,8 +337,7 @@ _POOLS_LOCK = threading.Lock()
 
 def pool_for(store: Store, size: int) -> QueryPool:
     """The pool of ``store`` for its current version (a new publish gets new workers)."""
-    meta = store.meta()
-    version = meta.version if meta else ""
+    version = current_version(store)
     with _POOLS_LOCK:
         entry = _POOLS.get(id(store))
         if (

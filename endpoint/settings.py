@@ -29,6 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URI", "https://w3id.org/rallynov/", "Base of the URIs minted for the data."),
     Setting("PUBLIC_URL", "", "URL where this server is reached; defaults to the request's host."),
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("QUERY_WORKERS", 2, "Worker processes that run SPARQL queries; each can be stopped."),
     Setting(
         "MAX_ROWS", 10000, "Most result rows returned by /sparql; the answer says when it was cut."
     ),

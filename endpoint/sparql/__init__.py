@@ -4,6 +4,8 @@
 - :mod:`.formats`: the result formats and their negotiation;
 - :mod:`.execution`: one query in a worker (SERVICE guard, row cap, serialisation);
 - :mod:`.cache`: repeated answers per dataset version, ETag and Last-Modified;
+- :mod:`.replay`: repeated GETs answered before Flask, with their ``304``;
+- :mod:`.versions`: the dataset version, read cheaply on every request;
 - :mod:`.description`: the SPARQL 1.1 Service Description.
 
 The worker processes themselves are managed by :mod:`endpoint.query_runner`.

@@ -13,6 +13,7 @@ what the ``ETag`` is computed from.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -65,6 +66,7 @@ def etag_for(key: tuple[Any, ...]) -> str:
     return f'"{digest[:32]}"'
 
 
+@functools.lru_cache(maxsize=64)  # one value per dataset version: asked on every request
 def last_modified(modified: str) -> str | None:
     """``2026-11-30T04:15:00Z`` -> an HTTP date (None when unreadable)."""
     try:

@@ -220,7 +220,11 @@ def guard_service(sparql: str, allowlist: frozenset[str]) -> None:
     (rdflib's SPARQL parser, safe here: a worker runs one query at a time) and every SERVICE
     endpoint in the algebra is checked. A query that cannot be checked is refused.
     """
-    unescaped = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    unescaped = (
+        _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+        if "\\u" in sparql or "\\U" in sparql
+        else sparql
+    )
     if not _SERVICE_WORD.search(unescaped):
         return
     if not _SERVICE_WORD.search(sparql):

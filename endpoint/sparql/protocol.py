@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -107,7 +108,7 @@ def parse_request(request: Request) -> ProtocolRequest:
             raise ApiError(400, "The query is empty")
         if first_keyword(query) in UPDATE_KEYWORDS:
             raise ApiError(403, READ_ONLY)
-        depth = nesting_depth(query)
+        depth = nesting_depth(query) if _openings(query) > MAX_NESTING else 0
         if depth > MAX_NESTING:
             raise ApiError(
                 400,
@@ -118,6 +119,11 @@ def parse_request(request: Request) -> ProtocolRequest:
 
 
 MAX_NESTING = 200
+
+
+def _openings(sparql: str) -> int:
+    """Every ``{ ( [`` of the text: a bound of the nesting depth, counted without tokenising."""
+    return sparql.count("{") + sparql.count("(") + sparql.count("[")
 
 
 def nesting_depth(sparql: str) -> int:
@@ -135,23 +141,25 @@ def nesting_depth(sparql: str) -> int:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [
-        (match.lastgroup or "other", match.group())
-        for match in _TOKEN.finditer(text)
-        if match.lastgroup not in ("space", "comment")
-    ]
+    return list(_token_stream(text))
+
+
+def _token_stream(text: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup not in ("space", "comment"):
+            yield match.lastgroup or "other", match.group()
 
 
 def first_keyword(sparql: str) -> str | None:
     """The first keyword after the prologue (``SELECT``, ``ASK``, ``INSERT``...), upper-cased."""
-    tokens = _tokens(sparql[:20_000])
-    index = 0
-    while index < len(tokens):
-        kind, text = tokens[index]
-        if kind == "word" and text.upper() == "PREFIX":
-            index += 3
+    skip = 0  # tokens still to pass: a PREFIX declaration is 3 tokens, a BASE one 2
+    for kind, text in _token_stream(sparql[:20_000]):  # read only as far as the keyword
+        if skip:
+            skip -= 1
+        elif kind == "word" and text.upper() == "PREFIX":
+            skip = 2
         elif kind == "word" and text.upper() == "BASE":
-            index += 2
+            skip = 1
         elif kind == "word":
             return text.upper()
         else:

@@ -1,28 +1,42 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (read-only), its service description, and the
 query editor (YASGUI) for browsers.
 
-A query is answered from the in-memory cache when the same one was answered on the same dataset
-version, else by a worker process (:mod:`endpoint.query_runner`) that is stopped at the timeout.
+A repeated GET is answered before Flask by :mod:`endpoint.sparql.replay` (the response this view
+gave, kept per dataset version). Otherwise a query is answered from the in-memory result cache
+when the same one was answered on the same dataset version, else by a worker process
+(:mod:`endpoint.query_runner`) that is stopped at the timeout. Content negotiation is done once
+per distinct ``Accept`` header.
 Every answer is open to other origins (CORS) and carries an ``ETag`` derived from the dataset
 version, the query, its dataset and the format; a matching ``If-None-Match`` gets a ``304``.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.http import parse_date
 
 from endpoint.app import get_store
 from endpoint.errors import ApiError
 from endpoint.i18n import current_lang
 from endpoint.query_runner import pool_for
+from endpoint.sparql import replay
 from endpoint.sparql.cache import ResultCache, etag_for, last_modified
 from endpoint.sparql.description import service_description
 from endpoint.sparql.examples import example_queries
 from endpoint.sparql.execution import Answer, Job, QueryError
-from endpoint.sparql.formats import GRAPH_TYPES, TABULAR_TYPES, negotiate, negotiate_description
+from endpoint.sparql.formats import (
+    GRAPH_TYPES,
+    TABULAR_TYPES,
+    Formats,
+    negotiate,
+    negotiate_description,
+)
 from endpoint.sparql.protocol import FORM, effective_dataset, parse_request
+from endpoint.sparql.versions import current_meta
 
 bp = Blueprint("sparql", __name__)
 
@@ -38,6 +52,11 @@ def _cors(response: Response) -> Response:
     return response
 
 
+@bp.record_once
+def _install_replay(state: BlueprintSetupState) -> None:
+    replay.install(cast(Flask, state.app))
+
+
 @bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])
 def sparql() -> Response:
     if request.method == "OPTIONS":
@@ -50,17 +69,18 @@ def sparql() -> Response:
         return _editor() if _prefers_html() else _description()
     if request.method in ("GET", "HEAD") and not format_name and _prefers_html():
         return _editor()  # YASGUI reads ?query= from the address and runs it
-    formats = negotiate(request.accept_mimetypes, format_name)
+    formats = _negotiate(format_name)
     store = get_store(current_app)
-    meta = store.meta()
+    meta = current_meta(store)
+    version = meta.version if meta else ""
     default, named = effective_dataset(asked, store.public_graphs())
     max_rows = int(current_app.config["MAX_ROWS"])
-    key = (meta.version if meta else "", asked.query, default, named, formats.key, max_rows)
+    key = (version, asked.query, default, named, formats.key, max_rows)
     validators = {"ETag": etag_for(key), "Cache-Control": "public, max-age=0, must-revalidate"}
     modified = last_modified(meta.modified) if meta else None
     if modified:
         validators["Last-Modified"] = modified
-    if request.method in ("GET", "HEAD") and _not_modified(validators["ETag"], meta):
+    if request.method in ("GET", "HEAD") and _not_modified(validators["ETag"], modified):
         return _cors(Response(status=304, headers=validators))
     cache: ResultCache = current_app.extensions.setdefault("rallynov_sparql_cache", ResultCache())
     answer: Answer | None = cache.get(key)
@@ -88,13 +108,38 @@ def sparql() -> Response:
     response.headers["X-Rallynov-Cache"] = "hit" if hit else "miss"
     if answer.truncated:
         response.headers[TRUNCATED] = "true"
+    request.environ[replay.MARK] = version  # a GET answered 200: kept for the next identical GET
     return _cors(response)
+
+
+# Content negotiation, once per distinct Accept header (a client sends the same one each time).
+_PREFERS_HTML: dict[str, bool] = {}
+_FORMATS: dict[tuple[str, str | None], Formats] = {}
+_MEMO_SIZE = 512
+
+
+def _negotiate(format_name: str | None) -> Formats:
+    key = (request.headers.get("Accept", ""), format_name)
+    formats = _FORMATS.get(key)
+    if formats is None:
+        formats = negotiate(request.accept_mimetypes, format_name)  # raises 400/406
+        if len(_FORMATS) >= _MEMO_SIZE:
+            _FORMATS.clear()
+        _FORMATS[key] = formats
+    return formats
 
 
 def _prefers_html() -> bool:
     """A browser: HTML is preferred to every data format (a tie goes to the data)."""
-    offers = [media for media, _ in TABULAR_TYPES + GRAPH_TYPES] + ["text/html"]
-    return request.accept_mimetypes.best_match(offers) == "text/html"
+    accept = request.headers.get("Accept", "")
+    html = _PREFERS_HTML.get(accept)
+    if html is None:
+        offers = [media for media, _ in TABULAR_TYPES + GRAPH_TYPES] + ["text/html"]
+        html = request.accept_mimetypes.best_match(offers) == "text/html"
+        if len(_PREFERS_HTML) >= _MEMO_SIZE:
+            _PREFERS_HTML.clear()
+        _PREFERS_HTML[accept] = html
+    return html
 
 
 def _content_type(answer: Answer) -> str:
@@ -104,11 +149,10 @@ def _content_type(answer: Answer) -> str:
     return media
 
 
-def _not_modified(etag: str, meta: object) -> bool:
+def _not_modified(etag: str, modified: str | None) -> bool:
     if request.if_none_match:
         return request.if_none_match.contains(etag.strip('"')) or request.if_none_match.star_tag
     since = request.if_modified_since
-    modified = last_modified(getattr(meta, "modified", "")) if meta else None
     if since is None or modified is None:
         return False
     stamp = parse_date(modified)
@@ -138,7 +182,7 @@ def endpoint_url() -> str:
 def _description() -> Response:
     fmt = negotiate_description(request.accept_mimetypes)
     store = get_store(current_app)
-    meta = store.meta()
+    meta = current_meta(store)
     allowlist = str(current_app.config.get("SERVICE_ALLOWLIST") or "").split()
     body = service_description(
         endpoint_url(),
