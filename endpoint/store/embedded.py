@@ -111,6 +111,7 @@ class OnDiskStore(Store):
     def __init__(self, path: Path, *, writable: bool = False):
         self.path = path
         self._memory: EmbeddedStore | None = None
+        self._meta_of: tuple[str, StoreMeta] | None = None  # (link target, its metadata)
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path} is not a folder; give --store a folder path")
         if path.is_dir() and any(path.iterdir()) and not (path / "current").exists():
@@ -128,10 +129,22 @@ class OnDiskStore(Store):
         return target if target.is_dir() else None
 
     def meta(self) -> StoreMeta | None:
+        """The published version's metadata; its file is read again only after a publish
+        (a publish swaps ``current`` to a new, uniquely named folder), not on every request."""
+        link = self.path / "current"
+        try:
+            target = os.readlink(link)
+        except OSError:
+            return None
+        known = self._meta_of
+        if known is not None and known[0] == target:
+            return known[1]
         current = self._current()
         if current is None:
             return None
-        return StoreMeta.from_json(current.with_suffix(".json").read_text(encoding="utf-8"))
+        meta = StoreMeta.from_json(current.with_suffix(".json").read_text(encoding="utf-8"))
+        self._meta_of = (current.name, meta)
+        return meta
 
     def memory(self) -> EmbeddedStore:
         """The published data, loaded into memory once (reload after a new publish)."""
