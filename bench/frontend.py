@@ -3,7 +3,8 @@
 - :func:`network_costs`: in a fresh child process on a built store, the time to fetch (SPARQL),
   build (networkx) and analyse (metrics, communities, suggestions) each network kind over all
   editions (the public functions of :mod:`endpoint.networks`), and to build the two GeoJSON
-  layers of the map (:mod:`endpoint.geojson`);
+  layers of the map (:mod:`endpoint.geojson`), their viewport index and one viewport (what
+  ``/map`` asks for first on a large dataset: clusters of the whole region at zoom 8);
 - :func:`first_render`: time from navigation to the page's own "ready" mark in headless
   Chromium (``body[data-network-ready]`` once Cytoscape laid the graph out,
   ``body[data-map-ready]`` once Leaflet placed every marker), first visit (server caches cold)
@@ -52,11 +53,16 @@ for kind in networks.KINDS:
     rows.append({"kind": kind, "mode": graph.graph.get("mode"), "nodes": graph.number_of_nodes(),
                  "edges": graph.number_of_edges(), "fetch_s": t1 - t0, "build_s": t2 - t1,
                  "analyse_s": t3 - t2, "total_s": t3 - t0})
+from endpoint.views.map import build_index, viewport
 layers = {}
 for name, make in (("innovations", innovations_layer), ("stages", stages_layer)):
     t = time.perf_counter(); layer = make(store, "fr")
     layers[name] = {"features": len(layer["features"]), "build_s": time.perf_counter() - t,
                     "bytes": len(json.dumps(layer, ensure_ascii=False).encode())}
+    t = time.perf_counter(); index = build_index(layer)
+    layers[name]["index_s"] = time.perf_counter() - t
+    t = time.perf_counter(); view = viewport(index, {}, (4.5, 45.5, 8.0, 48.5), 8)
+    layers[name].update(viewport_s=time.perf_counter() - t, viewport_bytes=len(view))
 print(json.dumps({"store_load_s": load_s, "catalog_s": catalog_s, "networks": rows,
                   "all_networks_s": catalog_s + sum(r["total_s"] for r in rows), "layers": layers,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

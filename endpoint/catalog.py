@@ -1,8 +1,11 @@
 """The catalog, VoID and schema.org descriptions of the dataset as this server publishes them.
 
 The builders live in :mod:`endpoint.opendata`; this module binds them to a Flask application
-(its store, ``BASE_URI``, ``LICENSE``, ``PUBLIC_URL``) and caches each serialisation once per
-dataset version and public URL.
+(its store, ``BASE_URI``, ``LICENSE``, ``PUBLIC_URL``). What costs a pass over the data (VoID
+statistics, the publishing organisations) is computed once per dataset version
+(:func:`endpoint.networks.cached`, precomputed at start-up by :func:`warm`); the download files
+are described as they are now, built or not (:func:`endpoint.opendata.files_for`), so nothing
+here waits for a dump.
 
 >>> graph = catalog_graph(app, "https://rallynov.example.org")          # doctest: +SKIP
 >>> schema_org_dataset(app, "https://rallynov.example.org")["@type"]    # doctest: +SKIP
@@ -16,11 +19,12 @@ from typing import Any
 from flask import Flask
 from rdflib import Graph
 
+from endpoint.networks import cached
 from endpoint.opendata import files_for, terms
 from endpoint.opendata.dcat import build_catalog
-from endpoint.opendata.publication import Publication, load_agents, server_publication
+from endpoint.opendata.publication import Agent, Publication, load_agents, server_publication
 from endpoint.opendata.schemaorg import schema_org
-from endpoint.opendata.void import build_void, statistics
+from endpoint.opendata.void import Statistics, build_void, statistics
 from endpoint.settings import load_settings
 from endpoint.store.base import Store
 
@@ -51,6 +55,26 @@ def _store_and_config(app_or_store: Flask | Store) -> tuple[Store, dict[str, Any
     return get_store(app_or_store), dict(app_or_store.config), app_or_store
 
 
+def agents(store: Store, namespace: str) -> tuple[Agent, ...]:
+    """The publisher and creators as the data names them (once per dataset version)."""
+    return cached(store, ("opendata-agents", namespace), lambda: load_agents(store, namespace))
+
+
+def void_statistics(store: Store, uri_space: str) -> Statistics:
+    """VoID's counts (a dozen passes over the data: minutes at 100k innovations), once per
+    dataset version."""
+    return cached(store, ("void-statistics", uri_space), lambda: statistics(store, uri_space))
+
+
+def warm(app: Flask) -> None:
+    """Compute what the catalog and VoID need from the data, before a client asks for it."""
+    from endpoint.app import get_store
+
+    store, namespace = get_store(app), str(app.config["BASE_URI"])
+    agents(store, namespace)
+    void_statistics(store, f"{namespace}id/")
+
+
 def publication(app_or_store: Flask | Store, base_url: str) -> Publication:
     """How the server at ``base_url`` publishes the store's current version."""
     store, config, app = _store_and_config(app_or_store)
@@ -70,7 +94,7 @@ def publication(app_or_store: Flask | Store, base_url: str) -> Publication:
         namespace,
         str(config["LICENSE"]),
         store.meta(),
-        agents=load_agents(store, namespace),
+        agents=agents(store, namespace),
         **extra,
     )
 
@@ -85,7 +109,7 @@ def void_graph(app_or_store: Flask | Store, base_url: str) -> Graph:
     """The VoID description of the dataset as served at ``base_url``."""
     store, _, _ = _store_and_config(app_or_store)
     pub = publication(app_or_store, base_url)
-    return build_void(pub, statistics(store, pub.uri_space), files_for(store))
+    return build_void(pub, void_statistics(store, pub.uri_space), files_for(store))
 
 
 def schema_org_dataset(
@@ -112,9 +136,12 @@ def serialize_graph(graph: Graph, ext: str) -> bytes:
 
 __all__ = [
     "GRAPH_FORMATS",
+    "agents",
     "catalog_graph",
     "publication",
     "schema_org_dataset",
     "serialize_graph",
     "void_graph",
+    "void_statistics",
+    "warm",
 ]

@@ -28,10 +28,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from endpoint.catalog import serialize_graph
-from endpoint.opendata import files_for
+from endpoint.catalog import serialize_graph, void_statistics
+from endpoint.opendata import DownloadFile, downloads_for
 from endpoint.opendata.dcat import build_catalog
-from endpoint.opendata.files import sha256sums
+from endpoint.opendata.files import checksum_file
 from endpoint.opendata.publication import Publication, Release, load_agents
 from endpoint.opendata.releases import (
     HISTORY_FILE,
@@ -42,7 +42,7 @@ from endpoint.opendata.releases import (
     read_history,
 )
 from endpoint.opendata.texts import DESCRIPTION, TITLE
-from endpoint.opendata.void import build_void, statistics
+from endpoint.opendata.void import build_void
 from endpoint.store.base import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -95,11 +95,15 @@ def _index_html(pub: Publication, sizes: dict[str, tuple[int, str]]) -> bytes:
     )
 
 
-def _write_tree(root: Path, contents: dict[str, bytes]) -> None:
+def _write_tree(root: Path, contents: dict[str, bytes | Path]) -> None:
+    """Write each file: bytes as they are, a path (a download built on disk) copied."""
     for relative, data in contents.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
 
 
 def _swap_into_place(staging: Path, folder: Path) -> None:
@@ -131,7 +135,7 @@ def export_release(
     base = (base_url or folder.as_uri()).rstrip("/")
     day = date or dt.datetime.now(dt.UTC).date().isoformat()
     dt.date.fromisoformat(day)  # a clear ValueError on a malformed date
-    files = files_for(store)
+    files: dict[str, DownloadFile] = downloads_for(store).build_all()
     history = read_history(folder, f"{namespace}dataset")
     label = version or next_version(history, day)
     if any(release.version == label for release in history):
@@ -147,23 +151,32 @@ def export_release(
     )
     releases = (*history, release)
     pub = release_publication(store, base, namespace, license_iri, releases, sparql_endpoint)
-    contents: dict[str, bytes] = {f"download/{name}": file.data for name, file in files.items()}
+    contents: dict[str, bytes] = {}
     catalog = build_catalog(pub, files)
     for name, ext in CATALOG_FILES.items():
         contents[name] = serialize_graph(catalog, ext)
     contents["void.ttl"] = serialize_graph(
-        build_void(pub, statistics(store, pub.uri_space), files), "ttl"
+        build_void(pub, void_statistics(store, pub.uri_space), files), "ttl"
     )
     contents[HISTORY_FILE] = history_json(pub.dataset, list(releases))
     sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in contents.items()}
+    copies: dict[str, Path] = {}
+    for name, file in files.items():
+        assert file.path is not None and file.size is not None and file.sha256 is not None
+        copies[f"download/{name}"] = file.path
+        sizes[f"download/{name}"] = (file.size, file.sha256)
     contents["index.html"] = _index_html(pub, sizes)
-    contents["SHA256SUMS"] = sha256sums(contents)
+    digests = {name: digest for name, (_, digest) in sizes.items()}
+    digests["index.html"] = hashlib.sha256(contents["index.html"]).hexdigest()
+    contents["SHA256SUMS"] = checksum_file(digests)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.with_name(f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        _write_tree(staging, contents)
+        _write_tree(staging, {**contents, **copies})
         _swap_into_place(staging, folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return ExportReport(folder, release, {name: len(data) for name, data in contents.items()})
+    written = {name: len(data) for name, data in contents.items()}
+    written.update({name: sizes[name][0] for name in copies})
+    return ExportReport(folder, release, written)

@@ -127,6 +127,25 @@ class ResultRow:
         return self.message_fr if lang == "fr" else self.message_en
 
 
+def row_order(row: ResultRow) -> tuple[str | int, ...]:
+    """How reports list their rows: by source file and row, then record, criterion and severity,
+    then the rest (a total order: every validation method lists the same rows the same way)."""
+    digits = "".join(c if c.isdigit() else " " for c in row.where or "").split()
+    return (
+        row.file or "~",
+        int(digits[-1]) if digits else 0,
+        row.focus,
+        row.criterion or "",
+        row.severity,
+        row.shape,
+        row.path or "",
+        row.component,
+        row.value or "",
+        row.message_en,
+        row.message_fr,
+    )
+
+
 @dataclass
 class ValidationReport:
     """Counts, rows and renderings of one validation run."""
@@ -137,6 +156,8 @@ class ValidationReport:
     report_graph: Graph = field(repr=False)
     lang: str = "en"
     labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    method: str = ""  # how the records were validated (see loaders.validation.METHODS)
+    workers: int = 1  # processes that validated them
 
     def _count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)

@@ -4,6 +4,9 @@ The data graph is the public graph plus the vocabulary graph (ontology, SKOS sch
 grid), so that ``sh:targetClass`` sees the class hierarchy and value checks see the schemes;
 the restricted graph is never validated with the public shapes (personal data must not be
 *in* the public graph, which is what ``personal-data.shacl.ttl`` checks). No inference.
+Records are checked one batch at a time, each with its neighbourhood, in parallel on large
+builds (:mod:`loaders.record_validation`); the results are those of one pyshacl run over the
+whole graph, which ``method="whole"`` still gives.
 
 >>> from loaders import build_graphs
 >>> report = validate_build(build_graphs())
@@ -16,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,8 +30,9 @@ from rdflib.term import Node
 
 from loaders.build import BuildResult
 from loaders.iris import RALLY, VOCAB
+from loaders.neighbourhood import Triple, UnboundedReachError
 from loaders.paths import resource_dir
-from loaders.report import ResultRow, ValidationReport, path_text, short
+from loaders.report import ResultRow, ValidationReport, path_text, row_order, short
 from loaders.vocab import vocabulary_graph
 
 GRID = URIRef(str(VOCAB) + "grid")
@@ -235,49 +239,87 @@ def report_rows(report: Graph, data: Graph, result: BuildResult) -> list[ResultR
                 value=str(value) if value is not None and value != focus else None,
             )
         )
-    rows.sort(key=lambda r: (r.file or "~", _line(r.where), r.focus, r.criterion or "", r.severity))
+    rows.sort(key=row_order)
     return rows
 
 
-def _line(where: str | None) -> int:
-    digits = "".join(c if c.isdigit() else " " for c in where or "").split()
-    return int(digits[-1]) if digits else 0
+def validate_build(
+    result: BuildResult, lang: str = "en", *, method: str = "auto", workers: int | None = None
+) -> ValidationReport:
+    """Validate the public graph of a build; the report reads in ``lang`` by default.
 
-
-def validate_build(result: BuildResult, lang: str = "en") -> ValidationReport:
-    """Validate the public graph of a build; the report reads in ``lang`` by default."""
+    ``method``: ``"records"`` checks each record with its neighbourhood, in batches spread over
+    ``workers`` processes (:mod:`loaders.record_validation`; one process for small builds);
+    ``"whole"`` runs pyshacl once over the whole graph. Both give the same results; ``"auto"``
+    takes the first unless the shapes read further than a record's neighbourhood.
+    """
+    if method != "whole":
+        try:
+            return _validate_by_record(result, lang, workers)
+        except UnboundedReachError:
+            if method == "records":
+                raise
     data = data_graph(result)
     report = run_shapes(data)
     rows = report_rows(report, data, result)
-    checked = focus_nodes(data)
-    flagged = {r.focus for r in rows if r.severity in {"Violation", "Warning"}}
-    return ValidationReport(
-        results=rows,
-        records_checked=len(checked),
-        conforming=len({str(n) for n in checked} - flagged),
-        report_graph=report,
-        lang=lang,
-        labels=grid_labels(),
+    return _report(rows, list(focus_nodes(data)), report, lang, METHODS["whole"], 1)
+
+
+METHODS = {"whole": "pyshacl over the whole public graph", "records": "record by record"}
+
+
+def _validate_by_record(result: BuildResult, lang: str, workers: int | None) -> ValidationReport:
+    from loaders.record_validation import validate_records
+
+    outcome = validate_records(result, workers=workers)
+    checked = [n for n in outcome.focus if isinstance(n, URIRef)]
+    method = f"{METHODS['records']} ({outcome.batches} batches)"
+    return _report(
+        outcome.report_rows, checked, outcome.report_graph, lang, method, outcome.workers
     )
 
 
-def grid_matrix(result: BuildResult) -> list[dict[str, str]]:
-    """One row per innovation: id, name, status, then ``"yes"``/``"no"`` per grid criterion.
+def _report(
+    rows: list[ResultRow], checked: list[URIRef], graph: Graph, lang: str, method: str, workers: int
+) -> ValidationReport:
+    flagged = {r.focus for r in rows if r.severity in {"Violation", "Warning"}}
+    names = {str(n) for n in checked}
+    return ValidationReport(
+        results=rows,
+        records_checked=len(names),
+        conforming=len(names - flagged),
+        report_graph=graph,
+        lang=lang,
+        labels=grid_labels(),
+        method=method,
+        workers=workers,
+    )
+
+
+def grid_matrix(
+    result: BuildResult,
+    *,
+    only: Iterable[URIRef] | None = None,
+    method: str = "auto",
+    workers: int | None = None,
+) -> list[dict[str, str]]:
+    """One row per innovation (or per innovation of ``only``): id, name, status, then
+    ``"yes"``/``"no"`` per grid criterion.
 
     Each innovation is checked against the *whole* grid, whatever its status (its status is
     read as "laureate" for the check), so the row shows what a curator must still fill in to
-    bring a spotted initiative to "caractérisée".
+    bring a spotted initiative to "caractérisée". ``method`` and ``workers`` as for
+    :func:`validate_build`; record by record, only the innovations are checked.
     """
     typed = {
         s for s, p, o in result.public_triples if p == RDF.type and o == RALLY.SocialInnovation
     }
-    innovations = sorted(typed)
+    innovations = sorted(typed if only is None else typed & set(only))
     statuses = {s: o for s, p, o in result.public_triples if p == RALLY.status and s in typed}
-    public = [t for t in result.public_triples if t[1] != RALLY.status or t[0] not in typed]
-    public += [(i, RALLY.status, LAUREATE) for i in innovations]
-    data = data_graph(result, public)
-    rows = report_rows(run_shapes(data), data, result)
-    failed = {(r.focus, r.criterion) for r in rows}
+    labels = reversed(result.public_triples)  # the first label of each, as Graph.value gives
+    names = {s: str(o) for s, p, o in labels if p == RDFS.label and s in typed}
+    public = as_laureates(result.public_triples)
+    failed = _unmet(result, public, innovations, method, workers)
     codes = innovation_criteria()
     matrix = []
     for innovation in innovations:
@@ -285,12 +327,62 @@ def grid_matrix(result: BuildResult) -> list[dict[str, str]]:
         notation = result.vocabulary.value(status, SKOS.notation) if status is not None else None
         row = {
             "id": str(innovation).rsplit("/", 1)[-1],
-            "name": str(data.value(innovation, RDFS.label) or ""),
+            "name": names.get(innovation, ""),
             "status": str(notation or ""),
         }
         row.update({code: "no" if (str(innovation), code) in failed else "yes" for code in codes})
         matrix.append(row)
     return matrix
+
+
+def as_laureates(triples: Sequence[Triple]) -> list[Triple]:
+    """``triples`` with every innovation's status read as "laureate": the matrix's view."""
+    typed = {s for s, p, o in triples if p == RDF.type and o == RALLY.SocialInnovation}
+    kept = [t for t in triples if t[1] != RALLY.status or t[0] not in typed]
+    return kept + [(i, RALLY.status, LAUREATE) for i in sorted(typed, key=str)]
+
+
+def grid_columns_of(
+    batches: Iterable[tuple[list[URIRef], Sequence[Triple]]], *, workers: int = 1
+) -> dict[str, dict[str, str]]:
+    """Innovation IRI -> ``"yes"``/``"no"`` per criterion, for batches of innovations given with
+    every triple their shapes can reach (see :func:`loaders.record_validation.validate_batches`):
+    the matrix's columns without a whole build in memory (a server reads them from its store)."""
+    from loaders.record_validation import validate_batches
+
+    def tasks() -> Iterator[tuple[list[URIRef], list[Triple]]]:
+        for focus, triples in batches:
+            typed = {s for s, p, o in triples if p == RDF.type and o == RALLY.SocialInnovation}
+            yield [i for i in focus if i in typed], as_laureates(triples)
+
+    outcome = validate_batches(tasks(), vocabulary_graph(), workers=workers)  # type: ignore[arg-type]
+    failed = {(r.focus, r.criterion) for r in outcome.report_rows}
+    codes = innovation_criteria()
+    return {
+        str(i): {code: "no" if (str(i), code) in failed else "yes" for code in codes}
+        for i in outcome.focus
+    }
+
+
+def _unmet(
+    result: BuildResult,
+    public: Sequence[Triple],
+    innovations: list[URIRef],
+    method: str,
+    workers: int | None,
+) -> set[tuple[str, str | None]]:
+    """(innovation, criterion) for every result about the innovations in ``public``."""
+    if method != "whole":
+        from loaders.record_validation import validate_records
+
+        try:
+            outcome = validate_records(result, public, innovations, workers=workers)
+            return {(r.focus, r.criterion) for r in outcome.report_rows}
+        except UnboundedReachError:
+            if method == "records":
+                raise
+    data = data_graph(result, public)
+    return {(r.focus, r.criterion) for r in report_rows(run_shapes(data), data, result)}
 
 
 @cache

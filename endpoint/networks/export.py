@@ -49,23 +49,32 @@ def to_json(analysis: Analysis, top: int | None = None, **meta: Any) -> dict[str
     ``suggestions``; ``meta`` (dataset version, available editions...) is added as is.
 
     With ``top``, only the ``top`` nodes of highest weighted degree (and the edges between them)
-    are listed, for a browser to draw; ``shown`` says how many of how many. The metrics are
-    always those of the whole network."""
+    are listed, for a browser to draw; ``shown`` says how many of how many, only the communities
+    with a member shown are listed, with those members (``size`` stays the community's size), and
+    only the suggestions that involve a node shown. The metrics are always those of the whole
+    network."""
     graph = analysis.graph
+    shown: set[Any] | None = None
     if top is not None and top < graph.number_of_nodes():
         ranked = sorted(
             graph.nodes(data=True),
             key=lambda n: (-n[1].get("weighted_degree", 0), -n[1].get("degree", 0), str(n[0])),
         )
-        graph = graph.subgraph([n for n, _ in ranked[:top]])
+        shown = {n for n, _ in ranked[:top]}
+        graph = graph.subgraph(shown)
     data = nx.node_link_data(graph, edges="edges")
     data["shown"] = {"nodes": graph.number_of_nodes(), "of": analysis.graph.number_of_nodes()}
     data["metrics"] = analysis.stats
-    data["communities"] = [
-        {"id": i, "size": len(members), "members": members}
-        for i, members in enumerate(analysis.communities)
+    data["communities"] = []
+    for i, members in enumerate(analysis.communities):
+        kept = members if shown is None else [m for m in members if m in shown]
+        if kept or shown is None:
+            data["communities"].append({"id": i, "size": len(members), "members": kept})
+    data["suggestions"] = [
+        s
+        for s in analysis.suggestions
+        if shown is None or s["source"] in shown or s["target"] in shown
     ]
-    data["suggestions"] = analysis.suggestions
     data.update(meta)
     return data
 

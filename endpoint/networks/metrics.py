@@ -11,10 +11,16 @@ Rules, so that a partner can check a number by hand:
   one other community when its betweenness is in the top decile of the positive betweenness values;
 - suggestions: pairs of organisations not yet linked in the organisation projection, ranked by
   Adamic–Adar, each with the shared neighbours that justify it (``endpoint.networks.suggest``);
-- large graphs (more than ``LARGE`` nodes): betweenness and closeness are estimated from
-  ``PIVOTS`` sampled sources (fixed seed), eigenvector centrality uses the sparse solver first,
-  and suggestions leave out neighbours with more than ``HUB_CAP`` ties; ``approximate`` in the
-  graph metrics lists what was estimated.
+- above ``SMALL`` nodes the same exact values come from ``endpoint.networks.sampled`` (sparse
+  matrix products instead of Python loops: a test compares both);
+- large graphs (more than ``LARGE`` nodes): betweenness is estimated from sampled sources
+  (Brandes–Pich: the estimator of networkx's ``betweenness_centrality(k=..., seed=SEED)``):
+  ``PIVOTS`` sources, fewer on the largest graphs (``SOURCE_BUDGET`` sources x nodes, at least
+  ``MIN_PIVOTS``); closeness from the distances to as many sampled nodes (Eppstein–Wang);
+  suggestions skip neighbours with more than ``HUB_CAP`` ties and visit at most
+  ``PAIR_BUDGET`` candidate pairs; above ``COMMUNITY_LARGE`` nodes communities come from
+  networkx's fast label propagation instead of Louvain. The graph metrics say what was
+  estimated (``approximate``) and how every metric was obtained (``methods``).
 
 >>> import networkx as nx
 >>> result = analyse(nx.path_graph(["a", "b", "c"]))
@@ -27,20 +33,25 @@ Rules, so that a partner can check a number by hand:
 from __future__ import annotations
 
 import math
-import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped]
 
+from endpoint.networks import sampled
 from endpoint.networks.suggest import suggestions
 
 SEED = 42
 DIGITS = 4
+SMALL = 500  # above, endpoint.networks.sampled computes betweenness and closeness
 LARGE = 2000
 PIVOTS = 64
+MIN_PIVOTS = 16
+SOURCE_BUDGET = 4_000_000
 HUB_CAP = 200
+PAIR_BUDGET = 1_000_000
+COMMUNITY_LARGE = 20_000
 
 
 @dataclass
@@ -61,7 +72,7 @@ def eigenvector(graph: nx.Graph, large: bool = False) -> tuple[dict[Any, float],
     """Weighted eigenvector centrality, and how it was obtained (power, numpy, or failed)."""
     if graph.number_of_nodes() == 0:
         return {}, "empty"
-    solvers = [_power, _sparse] if not large else [_sparse, _power]
+    solvers = [_power, _sparse] if not large else [_vectorised_power, _sparse]
     for solver in solvers:
         try:
             return solver(graph)
@@ -80,40 +91,48 @@ def _sparse(graph: nx.Graph) -> tuple[dict[Any, float], str]:
     return nx.eigenvector_centrality_numpy(graph, weight="weight"), "numpy"
 
 
+def _vectorised_power(graph: nx.Graph) -> tuple[dict[Any, float], str]:
+    """The same as :func:`_power`, as sparse products (large graphs)."""
+    return sampled.power_iteration(sampled.Adjacency.of(graph, "weight"), 1000, 1e-8), "power"
+
+
+def modularity(graph: nx.Graph, community_of: dict[Any, int]) -> float:
+    """Weighted modularity (resolution 1): what ``networkx.community.modularity`` gives, in one
+    pass over the edges."""
+    total = graph.size(weight="weight")
+    inside: dict[int, float] = defaultdict(float)
+    degrees: dict[int, float] = defaultdict(float)
+    for u, v, weight in graph.edges(data="weight", default=1):
+        if community_of[u] == community_of[v]:
+            inside[community_of[u]] += weight
+    for node, degree in graph.degree(weight="weight"):
+        degrees[community_of[node]] += degree
+    return sum(inside[c] / total - (degrees[c] / (2 * total)) ** 2 for c in degrees)
+
+
 def closeness(graph: nx.Graph, pivots: int | None = None, seed: int = SEED) -> dict[Any, float]:
     """Closeness (Wasserman–Faust); with ``pivots``, estimated from that many sampled sources
-    (Eppstein–Wang): a node's mean distance is the mean of its distances to the pivots of its
-    component; components no larger than ``pivots``, or without a pivot, are computed exactly."""
+    (Eppstein–Wang, see :func:`endpoint.networks.sampled.closeness_from`)."""
     if pivots is None or pivots >= len(graph):
         return nx.closeness_centrality(graph)  # type: ignore[no-any-return]
-    rng = random.Random(seed)  # noqa: S311 -- a reproducible sample, not a secret
-    chosen = rng.sample(sorted(graph, key=str), pivots)
-    total: dict[Any, int] = defaultdict(int)
-    hits: dict[Any, int] = defaultdict(int)
-    for pivot in chosen:
-        for node, distance in nx.single_source_shortest_path_length(graph, pivot).items():
-            total[node] += distance
-            hits[node] += 1
-    n = len(graph)
-    result: dict[Any, float] = {}
-    for component in nx.connected_components(graph):
-        size = len(component)
-        if size == 1:
-            result.update(dict.fromkeys(component, 0.0))
-        elif size <= pivots or not hits[next(iter(component))]:
-            exact = nx.closeness_centrality(graph.subgraph(component))
-            result.update({v: c * (size - 1) / (n - 1) for v, c in exact.items()})
-        else:
-            for node in component:
-                mean = total[node] * size / (hits[node] * (size - 1))
-                result[node] = ((size - 1) / (n - 1)) / mean if mean > 0 else 0.0
-    return result
+    return sampled.closeness(graph, pivots, seed)
+
+
+def pivots_for(graph: nx.Graph) -> int | None:
+    """How many sampled sources a graph gets (None: small enough for exact values)."""
+    size = graph.number_of_nodes()
+    if size <= LARGE:
+        return None
+    return min(PIVOTS, size, max(MIN_PIVOTS, SOURCE_BUDGET // size))
 
 
 def communities(graph: nx.Graph, seed: int = SEED) -> list[list[Any]]:
-    """Louvain communities, largest first (ties: by first member), members sorted."""
+    """Louvain communities (fast label propagation above ``COMMUNITY_LARGE`` nodes), largest
+    first (ties: by first member), members sorted."""
     if graph.number_of_edges() == 0:
         found = [{n} for n in graph]
+    elif graph.number_of_nodes() > COMMUNITY_LARGE:
+        found = nx.community.fast_label_propagation_communities(graph, weight="weight", seed=seed)
     else:
         found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     groups = [sorted(c, key=str) for c in found]
@@ -134,19 +153,25 @@ def brokers(graph: nx.Graph, community_of: dict[Any, int], betweenness: dict[Any
 
 def analyse(graph: nx.Graph, *, seed: int = SEED, limit: int | None = 1000) -> Analysis:
     """Set every node's metrics as attributes of ``graph`` and compute the graph's own metrics."""
-    large = graph.number_of_nodes() > LARGE
-    pivots = min(PIVOTS, graph.number_of_nodes()) if large else None
-    betweenness = _round(nx.betweenness_centrality(graph, k=pivots, normalized=True, seed=seed))
-    near = _round(closeness(graph, pivots, seed))
-    eigen, method = eigenvector(graph, large)
+    pivots = pivots_for(graph)
+    size = graph.number_of_nodes()
+    if size <= SMALL:
+        betweenness = _round(nx.betweenness_centrality(graph, normalized=True))
+        near = _round(nx.closeness_centrality(graph))
+    else:  # the same values (exact when pivots is None) as sparse products
+        adjacency = sampled.Adjacency.of(graph)
+        betweenness = _round(sampled.betweenness(graph, pivots, seed, adjacency))
+        near = _round(sampled.closeness(graph, pivots or size, seed, adjacency))
+    eigen, method = eigenvector(graph, size > SMALL)
     eigen = _round(eigen)
     groups = communities(graph, seed)
     community_of = {node: i for i, group in enumerate(groups) for node in group}
     broker = brokers(graph, community_of, betweenness)
     weighted = dict(graph.degree(weight="weight"))
+    degree = dict(graph.degree())
     for node, attrs in graph.nodes(data=True):
         attrs.update(
-            degree=graph.degree(node),
+            degree=degree[node],
             weighted_degree=round(float(weighted[node]), DIGITS),
             betweenness=betweenness.get(node, 0.0),
             closeness=near.get(node, 0.0),
@@ -157,11 +182,50 @@ def analyse(graph: nx.Graph, *, seed: int = SEED, limit: int | None = 1000) -> A
         )
     stats = graph_stats(graph, groups)
     stats["eigenvector"] = method
-    stats["approximate"] = ["betweenness", "closeness", "suggestions"] if large else []
-    if large:
-        stats["pivots"], stats["hub_cap"] = pivots, HUB_CAP
-    found = suggestions(graph, limit, HUB_CAP if large else None)
+    stats["approximate"] = ["betweenness", "closeness", "suggestions"] if pivots else []
+    stats["methods"] = methods(graph, pivots, method, seed)
+    if pivots:
+        stats["pivots"], stats["hub_cap"], stats["pair_budget"] = pivots, HUB_CAP, PAIR_BUDGET
+    found = suggestions(graph, limit, HUB_CAP, PAIR_BUDGET) if pivots else suggestions(graph, limit)
     return Analysis(graph, stats, found, groups)
+
+
+def methods(graph: nx.Graph, pivots: int | None, eigen: str, seed: int) -> dict[str, str]:
+    """How each metric was obtained, in words (the JSON output carries it)."""
+    large = pivots is not None
+    labelled = graph.number_of_nodes() > COMMUNITY_LARGE and graph.number_of_edges() > 0
+    return {
+        "betweenness": (
+            f"estimated from {pivots} sampled sources (Brandes-Pich, networkx "
+            f"betweenness_centrality(k={pivots}, seed={seed}), unweighted, normalised)"
+            if large
+            else "exact (Brandes), unweighted, normalised"
+        ),
+        "closeness": (
+            f"estimated from the distances to {pivots} sampled nodes (Eppstein-Wang, "
+            "Wasserman-Faust correction); exact in components of at most "
+            f"{pivots} nodes and in those without a sampled node up to {sampled.EXACT_MAX} nodes"
+            if large
+            else "exact, unweighted, Wasserman-Faust correction"
+        ),
+        "eigenvector": {
+            "power": "power iteration, weighted",
+            "numpy": "sparse eigensolver (scipy), weighted",
+            "failed": "no solver converged: 0 everywhere",
+        }.get(eigen, eigen),
+        "communities": (
+            f"fast label propagation (networkx, seed {seed})"
+            if labelled
+            else f"Louvain (networkx, weighted, seed {seed})"
+        ),
+        "suggestions": (
+            f"Adamic-Adar on pairs at distance 2, through neighbours with at most {HUB_CAP} "
+            f"ties, at most {PAIR_BUDGET} candidate pairs (fewest ties first); listed scores "
+            "exact"
+            if large
+            else "Adamic-Adar (exact) on every unlinked pair at distance 2"
+        ),
+    }
 
 
 def graph_stats(graph: nx.Graph, groups: list[list[str]]) -> dict[str, Any]:
@@ -177,7 +241,7 @@ def graph_stats(graph: nx.Graph, groups: list[list[str]]) -> dict[str, Any]:
         "isolates": nx.number_of_isolates(graph),
         "communities": len(groups),
         "modularity": (
-            round(nx.community.modularity(graph, groups, weight="weight"), DIGITS)
+            round(modularity(graph, {n: i for i, g in enumerate(groups) for n in g}), DIGITS)
             if edges
             else None
         ),

@@ -3,8 +3,10 @@
 Builders shared by the web server (``/catalog``, ``/.well-known/void``, ``/download/``) and the
 static release (``rallynov export``):
 
-- :mod:`.files`: every download (RDF dumps, CSV tables, GeoJSON, GEXF) and its bytes;
-- :mod:`.dcat`: the DCAT-AP 3.0 catalog describing those bytes (size, SHA-256);
+- :mod:`.files`: every download (RDF dumps, CSV tables, GeoJSON, GEXF) and how to write it;
+- :mod:`.downloads`: the files of each dataset version, built once in the background and kept
+  on disk (:mod:`.storage`: where);
+- :mod:`.dcat`: the DCAT-AP 3.0 catalog describing those files (size and SHA-256 once built);
 - :mod:`.void`: the VoID description with statistics counted in the store;
 - :mod:`.schemaorg`: the schema.org ``Dataset`` for search engines;
 - :mod:`.releases`: the version history of the static releases;
@@ -12,37 +14,19 @@ static release (``rallynov export``):
   :mod:`.texts` (titles and descriptions in French and English), :mod:`.nodes` (typed nodes),
   :mod:`.publication` (the URLs and dates of one publication).
 
-Downloads are built once per dataset version (``store.meta().version``) by :func:`files_for`.
+:func:`files_for` never waits for a file: it says what is known now.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-
-from endpoint.opendata.files import DownloadFile, build_files
+from endpoint.opendata.downloads import Downloads, downloads_for
+from endpoint.opendata.files import DownloadFile
 from endpoint.store.base import Store
-
-_cache: weakref.WeakKeyDictionary[Store, tuple[str, dict[str, DownloadFile]]] = (
-    weakref.WeakKeyDictionary()
-)
-_locks: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
-_guard = threading.Lock()
 
 
 def files_for(store: Store) -> dict[str, DownloadFile]:
-    """The downloads of the store's current version, built at most once per version."""
-    meta = store.meta()
-    version = meta.version if meta is not None else ""
-    with _guard:
-        lock = _locks.setdefault(store, threading.Lock())
-    with lock:
-        cached = _cache.get(store)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        files = build_files(store)
-        _cache[store] = (version, files)
-        return files
+    """Every download of the store's current version as known now (built or not: no wait)."""
+    return downloads_for(store).files()
 
 
-__all__ = ["DownloadFile", "build_files", "files_for"]
+__all__ = ["DownloadFile", "Downloads", "downloads_for", "files_for"]

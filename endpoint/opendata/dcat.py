@@ -266,12 +266,16 @@ class CatalogBuilder:
         graph.add((node, DCTERMS["format"], typed_file_type(graph, spec.file_type)))
         if spec.compressed:
             graph.add((node, DCAT.compressFormat, typed_media_type(graph, "application/gzip")))
-        graph.add((node, DCAT.byteSize, Literal(f"{file.size}.0", datatype=BYTE_SIZE_DATATYPE)))
-        checksum = BNode(f"checksum-{spec.name}")
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
-        graph.add((node, SPDX.checksum, checksum))
+        # Size and checksum once the file is built (in the background): a harvester reading the
+        # catalog before then records the distribution without them, never wrong ones.
+        if file.size is not None and file.sha256 is not None:
+            size = Literal(f"{file.size}.0", datatype=BYTE_SIZE_DATATYPE)
+            graph.add((node, DCAT.byteSize, size))
+            checksum = BNode(f"checksum-{spec.name}")
+            graph.add((checksum, RDF.type, SPDX.Checksum))
+            graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            graph.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
+            graph.add((node, SPDX.checksum, checksum))
         graph.add((node, DCTERMS.license, self.licence))
         if pub.modified:
             graph.add((node, DCTERMS.issued, date_literal(pub.modified)))
@@ -361,7 +365,8 @@ class CatalogBuilder:
 
 
 def build_catalog(pub: Publication, files: Mapping[str, DownloadFile]) -> Graph:
-    """The DCAT-AP 3.0 catalog of ``pub`` describing ``files`` (their sizes and checksums)."""
+    """The DCAT-AP 3.0 catalog of ``pub`` describing ``files`` (sizes and checksums of those
+    built)."""
     builder = CatalogBuilder(pub)
     builder.add_catalog()
     builder.add_dataset(files)

@@ -19,6 +19,18 @@ def _organisation(agent: Any) -> dict[str, Any]:
     return {"@type": "Organization", "@id": agent.iri, "name": agent.name, "url": agent.iri}
 
 
+def _download(pub: Publication, file: DownloadFile, index: int) -> dict[str, Any]:
+    data = {
+        "@type": "DataDownload",
+        "name": file.spec.titles[index],
+        "contentUrl": pub.download_url(file.spec.name),
+        "encodingFormat": file.spec.served_type.split(";")[0],
+    }
+    if file.size is not None:  # known once the file is built
+        data["contentSize"] = f"{file.size} B"
+    return data
+
+
 def schema_org(
     pub: Publication, files: Mapping[str, DownloadFile], lang: str = "fr"
 ) -> dict[str, Any]:
@@ -50,16 +62,7 @@ def schema_org(
             "name": "Rally'nov",
             "url": pub.catalog_url,
         },
-        "distribution": [
-            {
-                "@type": "DataDownload",
-                "name": file.spec.titles[index],
-                "contentUrl": pub.download_url(file.spec.name),
-                "encodingFormat": file.spec.served_type.split(";")[0],
-                "contentSize": f"{file.size} B",
-            }
-            for file in files.values()
-        ],
+        "distribution": [_download(pub, file, index) for file in files.values()],
     }
     if pub.agents:
         data["publisher"] = _organisation(pub.agents[0])

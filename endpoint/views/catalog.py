@@ -9,7 +9,10 @@
     GET /dataset, /dataset/<version>           the dataset IRIs: 303 to the catalog
 
 URLs inside use ``PUBLIC_URL`` when set, else the request's host. Each answer is built once per
-dataset version and public URL, and revalidated with its ETag.
+dataset version, public URL and set of download files built so far (the files are built in the
+background: until one is, the catalog describes it without its size and checksum, and its
+ETag changes when they arrive), and revalidated with its ETag. What needs a pass over the data
+(VoID's counts) is precomputed at start-up (warmer ``opendata-descriptions``).
 """
 
 from __future__ import annotations
@@ -28,14 +31,20 @@ from endpoint.catalog import (
     schema_org_dataset,
     serialize_graph,
     void_graph,
+    warm,
 )
 from endpoint.describe import version_cache
 from endpoint.errors import ApiError
 from endpoint.i18n import current_lang, t
-from endpoint.opendata import files_for, terms
+from endpoint.opendata import downloads_for, terms
 from endpoint.opendata.texts import DESCRIPTION, KEYWORDS, TITLE
 
+# The home page's warmer (seconds) is registered before ours (VoID's counts: minutes at 100k).
+from endpoint.views import home  # noqa: F401
+from endpoint.warmup import warmer
+
 bp = Blueprint("catalog", __name__)
+warmer("opendata-descriptions")(warm)
 
 EXTENSIONS = {**{ext: ext for ext in GRAPH_FORMATS}, "xml": "rdf"}
 BUILDERS = {"catalog": catalog_graph, "void": void_graph}
@@ -59,16 +68,23 @@ def _negotiate() -> str | None:
     return "html" if best in ("text/html", "application/xhtml+xml") else ACCEPTED[best]
 
 
+def downloads_state() -> tuple[str, ...]:
+    """The download files built so far: what the catalog's sizes and checksums depend on."""
+    return downloads_for(get_store(current_app)).state()
+
+
 def _graph_response(kind: str, ext: str) -> BaseResponse:
     store, base = get_store(current_app), base_url()
+    # VoID names every dump whether built or not: only the catalog depends on the files' state
+    key = (kind, base, downloads_state() if kind == "catalog" else ())
 
     def compute() -> bytes:
         graph = version_cache(current_app, "opendata-graphs").get(
-            store, (kind, base), lambda: BUILDERS[kind](current_app, base)
+            store, key, lambda: BUILDERS[kind](current_app, base)
         )
         return serialize_graph(graph, ext)
 
-    body = version_cache(current_app, "opendata-bodies").get(store, (kind, base, ext), compute)
+    body = version_cache(current_app, "opendata-bodies").get(store, (*key, ext), compute)
     mimetype = GRAPH_FORMATS[ext][0]
     response = Response(body, mimetype=mimetype)
     if mimetype == "text/turtle":
@@ -133,7 +149,7 @@ def dataset(version: str | None = None) -> BaseResponse:
 def catalog_page() -> Response:
     store, base = get_store(current_app), base_url()
     pub = publication(current_app, base)
-    files = files_for(store)
+    files = downloads_for(store).files()
     lang = current_lang()
     index = 0 if lang == "fr" else 1
     known = terms.licence_for(pub.license)
@@ -154,12 +170,16 @@ def catalog_page() -> Response:
         files=list(files.values()),
         index=index,
         formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"), ("nt", "N-Triples")],
-        jsonld=schema_org_dataset(current_app, base, lang),
+        jsonld=schema_org_dataset_jsonld(),
     )
     return Response(body, mimetype="text/html")
 
 
 @bp.app_template_global()
 def schema_org_dataset_jsonld() -> dict[str, object]:
-    """The schema.org ``Dataset`` for any page: ``{{ schema_org_dataset_jsonld() | tojson }}``."""
-    return schema_org_dataset(current_app, base_url(), current_lang())
+    """The schema.org ``Dataset`` for any page: ``{{ schema_org_dataset_jsonld() | tojson }}``
+    (built once per dataset version, public URL, language and set of files built so far)."""
+    store, base, lang = get_store(current_app), base_url(), current_lang()
+    return version_cache(current_app, "schema-org").get(  # type: ignore[no-any-return]
+        store, (base, lang, downloads_state()), lambda: schema_org_dataset(current_app, base, lang)
+    )

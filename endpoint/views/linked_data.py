@@ -11,17 +11,14 @@ RDF documents keep the canonical IRIs (``BASE_URI``); HTML pages link to local p
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from rdflib import Graph
 
 from endpoint.app import get_store
 from endpoint.describe import (
@@ -39,15 +36,12 @@ from endpoint.describe import (
 )
 from endpoint.errors import ApiError
 from endpoint.i18n import current_lang, t
-from endpoint.store.base import Store
-from loaders.build import BuildResult
-from loaders.iris import PUBLIC_GRAPH, concept_iri
-from loaders.validation import grid_labels, grid_matrix
-from loaders.vocab import vocabulary_graph
+from endpoint.views.grid import innovation_column
+from loaders.iris import concept_iri
+from loaders.validation import grid_labels
 
 bp = Blueprint("linked_data", __name__)
 log = logging.getLogger("rallynov")
-_grid_lock = threading.Lock()  # pyshacl runs on rdflib: one validation at a time
 
 KIND = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<ext>[a-z]+))?$")
@@ -163,38 +157,15 @@ def page_model(desc: Description, lang: str, base: str) -> dict[str, Any]:
     }
 
 
-def grid_columns(store: Store) -> dict[str, dict[str, str]]:
-    """Innovation slug -> ``"yes"``/``"no"`` per grid criterion (``loaders.validation.grid_matrix``).
-
-    It validates the whole public graph with the SHACL shapes (about a second on the bundled
-    dataset), so callers keep the result per dataset version.
-    """
-    buffer = io.BytesIO()
-    store.dump(buffer, ox.RdfFormat.N_TRIPLES, [str(PUBLIC_GRAPH)])
-    public = Graph().parse(data=buffer.getvalue(), format="nt")
-    triples = list(public)  # N-Triples of minted IRIs and literals: loaders' Triple shape
-    matrix = grid_matrix(BuildResult(triples, [], vocabulary_graph()))  # type: ignore[arg-type]
-    skip = {"id", "name", "status"}
-    return {row["id"]: {k: v for k, v in row.items() if k not in skip} for row in matrix}
-
-
-def cached_grid_columns(store: Store) -> dict[str, dict[str, str]]:
-    """``grid_columns`` computed once per dataset version (one validation at a time)."""
-    with _grid_lock:
-        return version_cache(current_app, "grid").get(  # type: ignore[no-any-return]
-            store, "matrix", lambda: grid_columns(store)
-        )
-
-
 def grid_model(iri: str, lang: str, base: str) -> dict[str, Any] | None:
-    """The innovation's column of the grid matrix, as rows for ``resource.html``."""
+    """The innovation's column of the grid matrix, as rows for ``resource.html``: validated
+    from the innovation's neighbourhood alone (``endpoint.views.grid.innovation_column``)."""
     store = get_store(current_app)
     try:
-        columns = cached_grid_columns(store)
+        column = innovation_column(store, iri)
     except Exception:  # the page still shows the data if the shapes cannot run
-        log.exception("cannot compute the grid matrix")
+        log.exception("cannot compute the grid column of %s", iri)
         return {"rows": [], "note": t("ld_grid_unavailable")}
-    column = columns.get(iri.rsplit("/", 1)[-1])
     if column is None:
         return None
     labels = grid_labels()

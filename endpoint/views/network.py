@@ -6,15 +6,18 @@
     GET /network/actor-need.csv?table=edges        CSV node (default) or edge table
 
 Unknown kind or format: 404; unknown edition, mode or table: 400 (the JSON error envelope).
-Every answer is computed once per dataset version and revalidated with its ETag.
+Every answer is computed once per dataset version and revalidated with its ETag; the warm-up
+(``endpoint.warmup``) analyses every kind and edition at start-up and renders what the page asks
+for (the ``top`` nodes) and the whole JSON of all editions.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from endpoint import networks
@@ -23,6 +26,8 @@ from endpoint.errors import ApiError
 from endpoint.i18n import current_lang, t
 from endpoint.networks import export
 from endpoint.networks.build import DEFAULT_MODE, MODES
+from endpoint.store import Store
+from endpoint.warmup import warmer
 
 bp = Blueprint("network", __name__)
 
@@ -38,7 +43,6 @@ def _render(kind: str, fmt: str, edition: str | None, mode: str | None) -> tuple
     table = request.args.get("table", "nodes")
     if fmt == "csv" and table not in export.TABLES:
         raise ApiError(400, f"{t('net_unknown_table')} {table!r} ({', '.join(export.TABLES)})")
-    lang = current_lang()
     top = _top(request.args.get("top"))
     try:
         kind, edition, mode = networks.normalise(store, kind, edition, mode)
@@ -47,14 +51,34 @@ def _render(kind: str, fmt: str, edition: str | None, mode: str | None) -> tuple
             f"{t('net_unknown_' + exc.what.split()[-1])} {exc.value!r} ({', '.join(exc.choices)})"
         )
         raise ApiError(exc.status, message) from exc
+    return body(store, kind, edition, mode, fmt, table=table, lang=current_lang(), top=top)
+
+
+def body(
+    store: Store,
+    kind: str,
+    edition: str | None,
+    mode: str,
+    fmt: str,
+    *,
+    table: str = "nodes",
+    lang: str = "fr",
+    top: int | None = None,
+) -> tuple[bytes, str]:
+    """One file of a checked request (see :func:`networks.normalise`), built once per dataset
+    version, and the key naming it (for the ETag)."""
+
+    def analysis() -> networks.Analysis:
+        return networks.get_analysis(store, kind, edition, mode)
+
     renderers: dict[str, Callable[[], bytes]] = {
-        "json": lambda: json.dumps(_json(kind, edition, mode, top), ensure_ascii=False).encode(),
-        "gexf": lambda: export.to_gexf(networks.get_analysis(store, kind, edition, mode)),
-        "graphml": lambda: export.to_graphml(networks.get_analysis(store, kind, edition, mode)),
-        "csv": lambda: export.to_csv(
-            networks.get_analysis(store, kind, edition, mode), table
+        "json": lambda: json.dumps(
+            _json(store, kind, edition, mode, top), ensure_ascii=False
         ).encode(),
-        "png": lambda: export.to_png(networks.get_analysis(store, kind, edition, mode), lang=lang),
+        "gexf": lambda: export.to_gexf(analysis()),
+        "graphml": lambda: export.to_graphml(analysis()),
+        "csv": lambda: export.to_csv(analysis(), table).encode(),
+        "png": lambda: export.to_png(analysis(), lang=lang),
     }
     key = (
         "render",
@@ -66,21 +90,20 @@ def _render(kind: str, fmt: str, edition: str | None, mode: str | None) -> tuple
         lang if fmt == "png" else "",
         top if fmt == "json" else "",
     )
-    body = networks.cached(store, key, renderers[fmt])
-    return body, "-".join(str(k) for k in (networks.version(store), *key[1:]))
+    data = networks.cached(store, key, renderers[fmt])
+    return data, "-".join(str(k) for k in (networks.version(store), *key[1:]))
 
 
 def _top(raw: str | None) -> int | None:
     """``?top=N`` (JSON only): the N best-connected nodes, for the page to draw."""
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # '¹'.isdigit() is True
         raise ApiError(400, f"{t('net_bad_top')} {raw!r}")
     return int(raw)
 
 
-def _json(kind: str, edition: str | None, mode: str, top: int | None = None) -> dict:
-    store = get_store(current_app)
+def _json(store: Store, kind: str, edition: str | None, mode: str, top: int | None = None) -> dict:
     analysis = networks.get_analysis(store, kind, edition, mode)
     catalog = networks.catalog(store)
     concepts = {
@@ -98,6 +121,24 @@ def _json(kind: str, edition: str | None, mode: str, top: int | None = None) -> 
         editions=catalog.editions,
         legend=concepts,
     )
+
+
+def warm_network(app: Flask, kind: str) -> None:
+    """What the page draws of ``kind`` (default mode, ``top`` nodes) for all editions and for
+    each (computing it analyses each slice), and the whole network's JSON for all editions."""
+    store = get_store(app)
+    mode = DEFAULT_MODE[kind]
+    body(store, kind, None, mode, "json", top=PAGE_TOP)
+    body(store, kind, None, mode, "json")
+    for edition in networks.catalog(store).editions:
+        body(store, kind, edition, mode, "json", top=PAGE_TOP)
+
+
+# the page's default kind first, the largest network last
+for _kind in sorted(
+    networks.KINDS, key=lambda k: (k != networks.KINDS[0], k == "partner-innovation")
+):
+    warmer(f"network:{_kind}")(partial(warm_network, kind=_kind))
 
 
 @bp.get("/network/<kind>.<fmt>")

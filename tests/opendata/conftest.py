@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from endpoint.opendata import downloads_for
 from loaders.paths import resource_dir
 
 HERE = Path(__file__).parent
@@ -56,6 +57,14 @@ def shapes(*names: str) -> Graph:
     for name in names:
         graph.parse(HERE / name, format="turtle")
     return graph
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_downloads(bundled_store) -> None:  # type: ignore[no-untyped-def]
+    """The bundled dataset's download files, built as the start-up warm-up of ``rallynov serve``
+    builds them: these tests read the catalog and the files as a harvester finds them then.
+    (``test_downloads_background.py`` covers the time before.)"""
+    downloads_for(bundled_store).build_all()
 
 
 @pytest.fixture(scope="session")
