@@ -353,7 +353,7 @@ def cells(result: NamedResult, limit: int) -> list[list[tuple[str, str | None]]]
 # -- warm-up ------------------------------------------------------------------------------------
 
 
-@warmer("named queries")
+@warmer("named queries", order=20)
 def warm_named_queries(app: Flask) -> None:
     """Run every named query with its default parameters once, so that its API call and page
     answer from the per-version cache (at 100k innovations some take tens of seconds)."""

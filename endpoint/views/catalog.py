@@ -44,7 +44,7 @@ from endpoint.views import home  # noqa: F401
 from endpoint.warmup import warmer
 
 bp = Blueprint("catalog", __name__)
-warmer("opendata-descriptions")(warm)
+warmer("opendata-descriptions", order=15)(warm)
 
 EXTENSIONS = {**{ext: ext for ext in GRAPH_FORMATS}, "xml": "rdf"}
 BUILDERS = {"catalog": catalog_graph, "void": void_graph}

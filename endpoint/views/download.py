@@ -47,7 +47,7 @@ WAIT_SECONDS = 10.0
 WAITERS = threading.BoundedSemaphore(2)
 
 
-@warmer("downloads")
+@warmer("downloads", order=90)
 def build_downloads(app: Flask) -> None:
     """Build every download of the dataset version being served (kept on disk for restarts)."""
     downloads_for(get_store(app)).build_all()

@@ -133,7 +133,7 @@ def cached_grid_columns(store: Store) -> dict[str, dict[str, str]]:
     return cached(store, ("grid-matrix",), lambda: grid_columns(store))
 
 
-@warmer("grid")
+@warmer("grid", order=60)
 def warm_grid(app: Flask) -> None:
     """The matrix, up to ``WARMUP_MAX`` innovations (at 100,000 it takes a quarter of an hour on
     two cores: longer than benchmarks wait for the warm-up; ``/grid`` then computes it once)."""

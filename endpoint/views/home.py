@@ -116,7 +116,7 @@ def summary_for(store: Store) -> dict[str, Any]:
     return cached(store, ("home-summary",), lambda: dataset_summary(store))
 
 
-@warmer("home")
+@warmer("home", order=10)
 def warm_home(app: Flask) -> None:
     summary_for(get_store(app))
 

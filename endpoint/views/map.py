@@ -324,7 +324,7 @@ def map_page() -> str:
     return render_template("map.html", config=config)
 
 
-@warmer("map")
+@warmer("map", order=30)
 def warm_map(app: Flask) -> None:
     """Both layers in both languages: the whole GeoJSON and the viewport index."""
     store = get_store(app)

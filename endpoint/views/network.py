@@ -138,7 +138,7 @@ def warm_network(app: Flask, kind: str) -> None:
 for _kind in sorted(
     networks.KINDS, key=lambda k: (k != networks.KINDS[0], k == "partner-innovation")
 ):
-    warmer(f"network:{_kind}")(partial(warm_network, kind=_kind))
+    warmer(f"network:{_kind}", order=40)(partial(warm_network, kind=_kind))
 
 
 @bp.get("/network/<kind>.<fmt>")

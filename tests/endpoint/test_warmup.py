@@ -80,3 +80,16 @@ def test_the_named_queries_warmer_fills_the_result_cache_of_every_default_call(
     }
     assert len(defaults) > 20
     assert cached == defaults
+
+
+def test_warmers_run_by_order_then_by_registration(only_test_warmers: list[str]) -> None:
+    warmup.warmer("downloads", order=90)(lambda app: None)
+    warmup.warmer("counts", order=10)(lambda app: None)
+    warmup.warmer("plain")(lambda app: None)
+    warmup.warmer("also plain")(lambda app: None)
+    assert [n for n, _ in warmup.WARMERS] == ["counts", "plain", "also plain", "downloads"]
+
+
+def test_the_real_warmers_put_the_home_page_first_and_the_downloads_last(app: Flask) -> None:
+    names = [name for name, _ in warmup.WARMERS]
+    assert names[0] == "home" and names[-1] == "downloads"
