@@ -373,7 +373,12 @@
     restyle();
     return applyFilters();
   }).then(function () {
+    // a popup's auto-pan moves the map too: refreshing then would redraw the clusters and remove
+    // the marker whose popup just opened, so that one move is not a new viewport to fetch
+    var panningForPopup = false;
+    map.on("autopanstart", function () { panningForPopup = true; });
     map.on("moveend", function () {
+      if (panningForPopup) { panningForPopup = false; return; }
       ["innovations", "stages"].forEach(function (name) { if (server(name)) { refreshServer(name); } });
     });
     document.body.dataset.mapReady = "1";
