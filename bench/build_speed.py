@@ -1,5 +1,6 @@
 """Build speed: our loader into an on-disk pyoxigraph store vs `oxigraph load` of the same triples,
-and validation time (pyshacl over the whole public graph), each size in a fresh subprocess.
+and validation time (record by record, and over the whole public graph where feasible), each
+size in a fresh subprocess.
 
     python bench/build_speed.py [--sizes bundled,10000,100000] [--out bench/results/build.json]
 
