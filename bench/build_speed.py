@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from peers import peak_rss_mb
+import peers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -159,23 +159,10 @@ def build_size(size: str, work: Path) -> dict[str, object]:
 def oxigraph_load(source: Path, location: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of ``oxigraph load`` of ``source`` into a fresh store."""
     shutil.rmtree(location, ignore_errors=True)
-    started = time.perf_counter()
-    load = subprocess.Popen(
-        ["oxigraph", "load", "--location", str(location), "--file", str(source)],  # noqa: S603,S607
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    peak = 0.0
-    while load.poll() is None:  # sample its RSS: VmHWM is gone once it exits
-        peak = max(peak, peak_rss_mb(load.pid) or 0.0)
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - started
-    if load.returncode:
-        raise RuntimeError(
-            f"oxigraph load failed: {load.stderr.read().decode()[-2000:] if load.stderr else ''}"
-        )
-    shutil.rmtree(location, ignore_errors=True)
-    return elapsed, peak
+    try:
+        return peers.oxigraph_load(location, source)
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
 
 
 def validate_size(

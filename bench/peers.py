@@ -207,15 +207,24 @@ def wait_until_warm(process: subprocess.Popen[bytes], log: Path, timeout: float)
     return None
 
 
-def oxigraph_load(location: Path, nt_file: Path) -> float:
-    """``oxigraph load``; returns its wall time in seconds."""
+def oxigraph_load(location: Path, source: Path) -> tuple[float, float]:
+    """``oxigraph load`` of ``source`` into ``location``; returns its wall seconds and peak RSS
+    (MB, sampled while it runs: VmHWM is gone once it exits)."""
     started = time.perf_counter()
-    subprocess.run(
-        ["oxigraph", "load", "--location", str(location), "--file", str(nt_file)],  # noqa: S603,S607
-        check=True,
-        capture_output=True,
+    load = subprocess.Popen(
+        ["oxigraph", "load", "--location", str(location), "--file", str(source)],  # noqa: S603,S607
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    return time.perf_counter() - started
+    peak = 0.0
+    while load.poll() is None:
+        peak = max(peak, peak_rss_mb(load.pid) or 0.0)
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    if load.returncode:
+        detail = load.stderr.read().decode()[-2000:] if load.stderr else ""
+        raise PeerError(f"oxigraph load of {source} failed:\n{detail}")
+    return elapsed, peak
 
 
 def start_oxigraph(name: str, location: Path, work: Path, timeout: float = 300) -> Server:

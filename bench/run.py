@@ -284,7 +284,7 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
             if name == "oxigraph":
                 location = work / f"oxigraph-{size}"
                 shutil.rmtree(location, ignore_errors=True)
-                extra["load_s"] = peers.oxigraph_load(location, public_nt)
+                extra["load_s"] = peers.oxigraph_load(location, public_nt)[0]
                 server = peers.start_oxigraph(name, location, work)
             elif name == "ours":
                 server = peers.start_ours(name, str(store_dir), work, max_rows=cfg.max_rows)

@@ -65,38 +65,37 @@ class BuildResult:
         names: Mapping[URIRef, str] | None = None,
         extra: Iterable[Triple] = (),
     ):
-        self._public = public_triples
-        self._restricted = restricted_triples
+        # (public, restricted) once mapped; given directly when the result is made from triples
+        self._mapped: tuple[list[Triple], list[Triple]] | None = (
+            None
+            if public_triples is None and restricted_triples is None
+            else (public_triples or [], restricted_triples or [])
+        )
         self.vocabulary = vocabulary if vocabulary is not None else vocabulary_graph()
         self.records = records or []
         self.files = files or []
         self._names = names or {}
         self._extra = list(extra)  # triples of RDF source files (public)
 
-    def _map_all(self) -> None:
-        public: list[Triple] = list(self._public or [])
-        restricted: list[Triple] = list(self._restricted or [])
-        for graph, triple in self._mapped_records():
-            (public if graph == str(PUBLIC_GRAPH) else restricted).append(triple)
-        public.extend(self._extra)
-        self._public = list(dict.fromkeys(public))
-        self._restricted = list(dict.fromkeys(restricted))
-
-    def _mapped_records(self) -> Iterator[tuple[str, Triple]]:
-        for record in self.records if self._public is None else ():
-            yield from _mapped(record, self._names)
+    def _triples(self) -> tuple[list[Triple], list[Triple]]:
+        """The distinct (public, restricted) triples, mapped in this process on first use."""
+        if self._mapped is None:
+            public: list[Triple] = []
+            restricted: list[Triple] = []
+            for record in self.records:
+                target = restricted if record.table in RESTRICTED_TABLES else public
+                target.extend(map_record(record, self._names))
+            public.extend(self._extra)
+            self._mapped = (list(dict.fromkeys(public)), list(dict.fromkeys(restricted)))
+        return self._mapped
 
     @property
     def public_triples(self) -> list[Triple]:
-        if self._public is None or self._restricted is None:
-            self._map_all()
-        return self._public  # type: ignore[return-value]
+        return self._triples()[0]
 
     @property
     def restricted_triples(self) -> list[Triple]:
-        if self._public is None or self._restricted is None:
-            self._map_all()
-        return self._restricted  # type: ignore[return-value]
+        return self._triples()[1]
 
     @cached_property
     def public(self) -> Graph:
@@ -120,9 +119,9 @@ class BuildResult:
         (default: one per core on large inputs, see :func:`loaders.ntriples.workers_for`).
         """
         graphs = {str(PUBLIC_GRAPH): NTriples(b"", 0), str(RESTRICTED_GRAPH): NTriples(b"", 0)}
-        if self._public is not None and self._restricted is not None:
-            graphs[str(PUBLIC_GRAPH)] = serialise(self._public)
-            graphs[str(RESTRICTED_GRAPH)] = serialise(self._restricted)
+        if self._mapped is not None:
+            graphs[str(PUBLIC_GRAPH)] = serialise(self._mapped[0])
+            graphs[str(RESTRICTED_GRAPH)] = serialise(self._mapped[1])
         else:
             chosen = workers if workers is not None else workers_for(len(self.records))
             names = self._names
