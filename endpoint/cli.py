@@ -16,6 +16,7 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
+from endpoint.cli_validation import cache_option, checked
 from endpoint.settings import load_settings
 from endpoint.store import EmbeddedStore, Store, open_store
 from loaders import InputError, RallynovError, build_graphs
@@ -100,13 +101,14 @@ def main() -> None:
 @main.command()
 @sources_options
 @store_option
-def build(sources: tuple[Path, ...], no_default: bool, store_path: Path | None) -> None:
+@cache_option
+def build(
+    sources: tuple[Path, ...], no_default: bool, store_path: Path | None, no_cache: bool
+) -> None:
     """Load, validate and publish the records into the store (atomically)."""
-    from loaders.validation import validate_build
-
     with user_errors():
         result = _progress_build(sources, no_default)
-        report = validate_build(result)
+        report = checked(result, no_cache)
         if report.violations:
             click.echo(report.text("en"), err=True)
             raise ValidationBlocked(

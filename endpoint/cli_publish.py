@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from endpoint.cli_validation import cache_option, checked
 from endpoint.store.remote import (
     DEFAULT_MANIFEST,
     RemoteStore,
@@ -62,6 +63,7 @@ from endpoint.store.remote import (
     "--no-default", is_flag=True, help="Use only the given sources, not the bundled dataset."
 )
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@cache_option
 def publish(
     url: str,
     update_url: str | None,
@@ -70,6 +72,7 @@ def publish(
     rollback: bool,
     no_default: bool,
     sources: tuple[Path, ...],
+    no_cache: bool,
 ) -> None:
     """Validate, then publish the records to a SPARQL server, switching atomically."""
     from endpoint.cli import InputFailed, ValidationBlocked, _progress_build, user_errors
@@ -95,10 +98,8 @@ def publish(
                     "it replaced."
                 )
                 return
-            from loaders.validation import validate_build
-
             result = _progress_build(sources, no_default)
-            report = validate_build(result)
+            report = checked(result, no_cache)
             if report.violations:
                 click.echo(report.text("en"), err=True)
                 raise ValidationBlocked(

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from loaders import InputError, build_graphs
 from loaders.build import BuildResult
+from loaders.report import ValidationReport
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class InputUnreadable(click.ClickException):
@@ -34,6 +41,35 @@ def _build(sources: tuple[Path, ...], no_default: bool) -> BuildResult:
         raise InputUnreadable(str(exc)) from exc
     except OSError as exc:
         raise InputUnreadable(f"cannot read the input: {exc}") from exc
+
+
+def cache_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Validate every record again, not only those changed since the last validation "
+        "(the cache is RALLYNOV_VALIDATION_CACHE, by default ~/.cache/rallynov/validation.sqlite).",
+    )(func)
+
+
+def checked(result: BuildResult, no_cache: bool, lang: str = "en") -> ValidationReport:
+    """The build validated (with the validation cache unless ``no_cache``); one line on stderr
+    says how many records were checked and how many came unchanged from the cache."""
+    from loaders.validation import validate_build
+    from loaders.validation_cache import ValidationCache, default_path
+
+    cache = None if no_cache else ValidationCache(default_path())
+    start = time.perf_counter()
+    try:
+        report = validate_build(result, lang=lang, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    spent = time.perf_counter() - start
+    reused = f", {report.reused} unchanged since the last validation" if cache else ""
+    click.echo(f"Validated {report.records_checked} records{reused} in {spent:.1f} s.", err=True)
+    sys.stderr.flush()
+    return report
 
 
 @click.command("validate")
@@ -56,14 +92,18 @@ def _build(sources: tuple[Path, ...], no_default: bool) -> BuildResult:
     show_default=True,
     help="A report for people, the SHACL report graph, or JSON rows.",
 )
+@cache_option
 @click.pass_context
 def validate(
-    ctx: click.Context, sources: tuple[Path, ...], no_default: bool, lang: str, fmt: str
+    ctx: click.Context,
+    sources: tuple[Path, ...],
+    no_default: bool,
+    lang: str,
+    fmt: str,
+    no_cache: bool,
 ) -> None:
     """Check the records against the characterisation grid, without publishing anything."""
-    from loaders.validation import validate_build
-
-    report = validate_build(_build(sources, no_default), lang=lang)
+    report = checked(_build(sources, no_default), no_cache, lang)
     if fmt == "turtle":
         click.echo(report.turtle())
     elif fmt == "json":

@@ -29,6 +29,8 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
@@ -39,10 +41,14 @@ from loaders.neighbourhood import Triple, TripleIndex, focus_of, shape_reach
 from loaders.report import ResultRow, row_order
 from loaders.shacl_engine import run_shapes_on, shapes_engine, tune_pyshacl
 
+if TYPE_CHECKING:
+    from loaders.validation_cache import ValidationCache
+
 BATCH_SIZE = 400
 PARALLEL_MIN = 2000  # fewer records: one process, forking would cost more than it saves
 Task = tuple[list[Node], Sequence[Triple] | None]  # focus nodes, and their triples if given
-BatchOutcome = tuple[bool, list[ResultRow], list[Triple]]
+# conforms, report rows, report triples, the focus nodes checked
+BatchOutcome = tuple[bool, list[ResultRow], list[Triple], list[Node]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class Outcome:
     workers: int
     batches: int
     conforms: bool = True
+    reused: int = 0  # records whose results came from the validation cache
 
 
 def default_workers() -> int:
@@ -100,7 +107,7 @@ def _validate_batch(task: Task, context: _Context) -> BatchOutcome:
     conforms, report = run_shapes_on(data, focus)
     rows = report_rows(report, data, context.result)
     results = [t for t in report if t[1] != SH.conforms and (t[1], t[2]) != (RDF.type, _REPORT)]
-    return conforms, rows, results
+    return conforms, rows, results, focus
 
 
 _REPORT = SH.ValidationReport
@@ -146,7 +153,7 @@ def _merge(outcomes: Iterable[BatchOutcome]) -> tuple[Graph, list[ResultRow], bo
         report.bind(prefix, namespace)
     root = BNode()
     conforms, rows = True, []
-    for ok, found, results in outcomes:
+    for ok, found, results, _focus in outcomes:
         conforms = conforms and ok
         rows.extend(found)
         for s, p, o in results:
@@ -164,28 +171,36 @@ def validate_records(
     *,
     workers: int | None = None,
     batch_size: int | None = None,
+    cache: ValidationCache | None = None,
 ) -> Outcome:
     """Validate the public triples (or ``public``) record by record; ``focus`` limits the records
     checked (default: every node a shape targets). ``workers`` processes (default: every core,
     or this process alone below ``PARALLEL_MIN`` records); batches of ``batch_size`` records
-    (default: at most ``BATCH_SIZE``, and four batches per worker at least)."""
+    (default: at most ``BATCH_SIZE``, and four batches per worker at least). With a ``cache``,
+    only the records whose neighbourhood changed since it last saw them are validated again."""
     from loaders.validation import shapes_graph
 
     triples = result.public_triples if public is None else public
     index = TripleIndex(triples, shape_reach())
     support = support_triples(result.vocabulary, triples)
     nodes = focus_of(shapes_graph(), index, support) if focus is None else list(focus)
-    if workers is None:
-        workers = default_workers() if len(nodes) >= PARALLEL_MIN else 1
-    workers = max(1, workers)
-    spread = -(-len(nodes) // (4 * workers))  # four batches per worker at least, for balance
-    size = batch_size or (BATCH_SIZE if workers == 1 else max(1, min(BATCH_SIZE, spread)))
-    tasks: list[Task] = [(nodes[i : i + size], None) for i in range(0, len(nodes), size)]
-    workers = max(1, min(workers, len(tasks)))
+    keys = cache.keys(nodes, index, support) if cache is not None else {}
     result.origin(RDF.nil)  # the index of sources, made once here rather than in each worker
+    reused = cache.lookup(keys, result.origin) if cache is not None else {}
+    todo = [n for n in nodes if n not in reused]
+    if workers is None:
+        workers = default_workers() if len(todo) >= PARALLEL_MIN else 1
+    workers = max(1, workers)
+    spread = -(-len(todo) // (4 * workers))  # four batches per worker at least, for balance
+    size = batch_size or (BATCH_SIZE if workers == 1 else max(1, min(BATCH_SIZE, spread)))
+    tasks: list[Task] = [(todo[i : i + size], None) for i in range(0, len(todo), size)]
+    workers = max(1, min(workers, len(tasks)))
     context = _Context(index, support, result)
-    report, rows, conforms = _merge(_run(tasks, context, workers))
-    return Outcome(report, rows, nodes, workers, len(tasks), conforms)
+    checked = list(_run(tasks, context, workers)) if tasks else []
+    if cache is not None:
+        cache.store(keys, checked)
+    report, rows, conforms = _merge(chain(reused.values(), checked))
+    return Outcome(report, rows, nodes, workers, len(tasks), conforms, len(reused))
 
 
 def validate_batches(

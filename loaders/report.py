@@ -158,6 +158,7 @@ class ValidationReport:
     labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     method: str = ""  # how the records were validated (see loaders.validation.METHODS)
     workers: int = 1  # processes that validated them
+    reused: int = 0  # records whose results came unchanged from the validation cache
 
     def _count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -34,6 +35,9 @@ from loaders.neighbourhood import Triple, UnboundedReachError
 from loaders.paths import resource_dir
 from loaders.report import ResultRow, ValidationReport, path_text, row_order, short
 from loaders.vocab import vocabulary_graph
+
+if TYPE_CHECKING:
+    from loaders.validation_cache import ValidationCache
 
 GRID = URIRef(str(VOCAB) + "grid")
 LAUREATE = URIRef(str(VOCAB) + "status/st-lau")
@@ -244,18 +248,25 @@ def report_rows(report: Graph, data: Graph, result: BuildResult) -> list[ResultR
 
 
 def validate_build(
-    result: BuildResult, lang: str = "en", *, method: str = "auto", workers: int | None = None
+    result: BuildResult,
+    lang: str = "en",
+    *,
+    method: str = "auto",
+    workers: int | None = None,
+    cache: ValidationCache | None = None,
 ) -> ValidationReport:
     """Validate the public graph of a build; the report reads in ``lang`` by default.
 
     ``method``: ``"records"`` checks each record with its neighbourhood, in batches spread over
     ``workers`` processes (:mod:`loaders.record_validation`; one process for small builds);
     ``"whole"`` runs pyshacl once over the whole graph. Both give the same results; ``"auto"``
-    takes the first unless the shapes read further than a record's neighbourhood.
+    takes the first unless the shapes read further than a record's neighbourhood. With a
+    ``cache`` (record by record only), records whose neighbourhood is unchanged since the cache
+    last saw them keep their results (:mod:`loaders.validation_cache`).
     """
     if method != "whole":
         try:
-            return _validate_by_record(result, lang, workers)
+            return _validate_by_record(result, lang, workers, cache)
         except UnboundedReachError:
             if method == "records":
                 raise
@@ -268,15 +279,19 @@ def validate_build(
 METHODS = {"whole": "pyshacl over the whole public graph", "records": "record by record"}
 
 
-def _validate_by_record(result: BuildResult, lang: str, workers: int | None) -> ValidationReport:
+def _validate_by_record(
+    result: BuildResult, lang: str, workers: int | None, cache: ValidationCache | None
+) -> ValidationReport:
     from loaders.record_validation import validate_records
 
-    outcome = validate_records(result, workers=workers)
+    outcome = validate_records(result, workers=workers, cache=cache)
     checked = [n for n in outcome.focus if isinstance(n, URIRef)]
     method = f"{METHODS['records']} ({outcome.batches} batches)"
-    return _report(
+    report = _report(
         outcome.report_rows, checked, outcome.report_graph, lang, method, outcome.workers
     )
+    report.reused = outcome.reused
+    return report
 
 
 def _report(

@@ -39,6 +39,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The CLI's validation cache in a folder of this test session, not the user's cache."""
+    path = tmp_path_factory.mktemp("validation-cache") / "validation.sqlite"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("RALLYNOV_VALIDATION_CACHE", str(path))
+    yield path
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -58,11 +58,11 @@ def test_json_and_turtle_formats(runner: CliRunner, shapes_data: Path, tmp_path:
     folder = laureate_without_grid(shapes_data / "levels", tmp_path)
     as_json = runner.invoke(main, ["validate", "--no-default", str(folder), "--format", "json"])
     assert as_json.exit_code == 1
-    payload = json.loads(as_json.output)
+    payload = json.loads(as_json.stdout)
     assert payload["summary"]["violations"] == 2
     as_turtle = runner.invoke(main, ["validate", "--no-default", str(folder), "--format", "turtle"])
     assert as_turtle.exit_code == 1
-    assert len(Graph().parse(data=as_turtle.output, format="turtle")) > 20
+    assert len(Graph().parse(data=as_turtle.stdout, format="turtle")) > 20
 
 
 def test_grid_writes_the_matrix_as_csv(
@@ -99,3 +99,25 @@ def test_a_build_with_a_violation_leaves_the_published_store_untouched(
     assert "IS-B1" in second.output and "nothing was published" in second.output
     after = {p.relative_to(store): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
     assert after == before
+
+
+def test_validating_again_in_a_new_process_reuses_the_unchanged_records(tmp_path: Path) -> None:
+    """The cache is keyed by content, not by anything one process made up (blank node labels)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RALLYNOV_VALIDATION_CACHE": str(tmp_path / "cache.sqlite")}
+    command = [sys.executable, "-m", "endpoint.cli", "validate"]
+    runs = [
+        subprocess.run(command, env=env, capture_output=True, text=True, check=False) for _ in "12"
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    first, second = (re.search(r"Validated (\d+) records, (\d+) unchanged", r.stderr) for r in runs)
+    assert first and second, runs[1].stderr
+    assert first.group(2) == "0"
+    assert second.group(1) == second.group(2) == first.group(1)
+    assert runs[0].stdout == runs[1].stdout  # the same report, word for word
+    uncached = subprocess.run([*command, "--no-cache"], env=env, capture_output=True, text=True)
+    assert uncached.stdout == runs[0].stdout and "unchanged" not in uncached.stderr
