@@ -251,8 +251,13 @@ def focus_of(shapes: Graph, index: TripleIndex, support: Iterable[Triple]) -> li
     of target predicates, target nodes. In index order (records stay together)."""
     support = list(support)
     subclasses: dict[Node, set[Node]] = defaultdict(set)
-    for s, p, o in chain(support, index):
-        if p == RDFS.subClassOf:
+    # sets of one: membership tries identity before rdflib's slow __eq__ (millions of triples)
+    subclass, a = {RDFS.subClassOf}, {RDF.type}
+    for s, p, o in support:
+        if p in subclass:
+            subclasses[o].add(s)
+    for s, p, o in index:
+        if p in subclass:
             subclasses[o].add(s)
     wanted_classes: set[Node] = set()
     subjects_of: set[Node] = set()
@@ -267,7 +272,7 @@ def focus_of(shapes: Graph, index: TripleIndex, support: Iterable[Triple]) -> li
         objects_of.update(shapes.objects(shape, SH.targetObjectsOf))
         found.update(dict.fromkeys(shapes.objects(shape, SH.targetNode)))
     for s, p, o in chain(index, support):
-        if p == RDF.type and o in wanted_classes or p in subjects_of:
+        if p in a and o in wanted_classes or p in subjects_of:
             found[s] = None
         if p in objects_of:
             found[o] = None

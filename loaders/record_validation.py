@@ -89,7 +89,8 @@ def support_triples(vocabulary: Graph, public: Iterable[Triple] = ()) -> list[Tr
     """Triples every batch needs: the vocabulary the shapes read, and any class hierarchy."""
     from loaders.validation import _vocabulary_support
 
-    hierarchy = (t for t in public if t[1] == RDFS.subClassOf)
+    subclass = {RDFS.subClassOf}  # a set: membership tries identity before rdflib's slow __eq__
+    hierarchy = (t for t in public if t[1] in subclass)
     return [*_vocabulary_support(vocabulary), *hierarchy]
 
 
@@ -184,12 +185,20 @@ def validate_records(
     index = TripleIndex(triples, shape_reach())
     support = support_triples(result.vocabulary, triples)
     nodes = focus_of(shapes_graph(), index, support) if focus is None else list(focus)
-    keys = cache.keys(nodes, index, support) if cache is not None else {}
     result.origin(RDF.nil)  # the index of sources, made once here rather than in each worker
-    reused = cache.lookup(keys, result.origin) if cache is not None else {}
+    parallel = default_workers() if workers is None else workers
+    if cache is not None:
+        gc.freeze()  # forked workers share the index without the collector touching its pages
+        try:
+            keys = cache.keys(nodes, index, support, parallel if len(nodes) >= PARALLEL_MIN else 1)
+        finally:
+            gc.unfreeze()
+        reused = cache.lookup(keys, result.origin)
+    else:
+        keys, reused = {}, {}
     todo = [n for n in nodes if n not in reused]
     if workers is None:
-        workers = default_workers() if len(todo) >= PARALLEL_MIN else 1
+        workers = parallel if len(todo) >= PARALLEL_MIN else 1
     workers = max(1, workers)
     spread = -(-len(todo) // (4 * workers))  # four batches per worker at least, for balance
     size = batch_size or (BATCH_SIZE if workers == 1 else max(1, min(BATCH_SIZE, spread)))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import warnings
@@ -84,27 +85,32 @@ def _code_digest() -> bytes:
 
 
 class _Keys:
-    """Digests of terms, each made once per run."""
+    """Digests of a run's records; each triple (a tuple shared by the index) is encoded once."""
 
     def __init__(self) -> None:
-        self.memo: dict[Node, bytes | None] = {}
+        self.lines: dict[int, bytes | None] = {}
+        self.keep: list[Triple] = []  # the triples whose id() is a key above stay alive
 
-    def term(self, term: Node) -> bytes | None:
-        known = self.memo.get(term, b"")
-        if known != b"":
-            return known
+    @staticmethod
+    def term(term: Node) -> bytes | None:
+        kind = type(term)
+        if kind is URIRef:
+            return b"<" + term.encode()  # type: ignore[union-attr]
+        if kind is Literal or isinstance(term, Literal):
+            return f'"{term}"@{term.language or ""}^^{term.datatype or ""}'.encode()  # type: ignore[union-attr]
         if isinstance(term, URIRef):
-            text: bytes | None = b"<" + str(term).encode()
-        elif isinstance(term, Literal):
-            text = f'"{term}"@{term.language or ""}^^{term.datatype or ""}'.encode()
-        else:  # a blank node: its label changes from one build to the next
-            text = None
-        self.memo[term] = text
-        return text
+            return b"<" + str(term).encode()
+        return None  # a blank node: its label changes from one build to the next
 
     def line(self, triple: Triple) -> bytes | None:
+        known = self.lines.get(id(triple), b"")
+        if known != b"":
+            return known
         texts = [self.term(term) for term in triple]
-        return None if None in texts else b"\x00".join(texts) + b"\x01"  # type: ignore[arg-type]
+        text = None if None in texts else b"\x00".join(texts) + b"\x01"  # type: ignore[arg-type]
+        self.lines[id(triple)] = text
+        self.keep.append(triple)
+        return text
 
     def record(self, node: Node, triples: list[Triple], seed: bytes) -> bytes | None:
         """The digest of one record's neighbourhood: its own triples in their order (a record's
@@ -115,7 +121,7 @@ class _Keys:
             text = self.line(triple)
             if text is None:
                 return None
-            (own if triple[0] == node else others).append(text)
+            (own if triple[0] is node or triple[0] == node else others).append(text)
         others.sort()
         digest = hashlib.blake2b(seed, digest_size=20)
         digest.update(self.term(node) or b"_:")
@@ -123,6 +129,19 @@ class _Keys:
         digest.update(b"\x02")
         digest.update(b"".join(others))
         return digest.digest()
+
+
+_CHUNK = 2000  # records per task when forked workers compute the digests
+_SHARED: list[tuple[TripleIndex, bytes]] = []  # what the forked workers inherit
+
+
+def _digests(nodes: Sequence[Node], index: TripleIndex, seed: bytes) -> list[bytes | None]:
+    terms = _Keys()
+    return [terms.record(node, index.neighbourhood([node]), seed) for node in nodes]
+
+
+def _digests_forked(nodes: Sequence[Node]) -> list[bytes | None]:
+    return _digests(nodes, *_SHARED[0])
 
 
 class ValidationCache:
@@ -162,19 +181,33 @@ class ValidationCache:
             self._db = None
 
     def keys(
-        self, nodes: Sequence[Node], index: TripleIndex, support: Sequence[Triple]
+        self,
+        nodes: Sequence[Node],
+        index: TripleIndex,
+        support: Sequence[Triple],
+        workers: int = 1,
     ) -> dict[Node, bytes]:
-        """Each node's digest (nodes with a blank node in their neighbourhood have none)."""
-        terms = _Keys()
+        """Each node's digest (nodes with a blank node in their neighbourhood have none), in
+        ``workers`` forked processes that share the index with this one."""
         # the vocabulary, in an order and with blank nodes that do not depend on the parse
-        lines = sorted(b"\x00".join(terms.term(t) or b"_:" for t in triple) for triple in support)
+        lines = sorted(b"\x00".join(_Keys.term(t) or b"_:" for t in triple) for triple in support)
         seed = hashlib.blake2b(b"\x01".join([_code_digest(), *lines]), digest_size=20).digest()
-        found = {}
-        for node in nodes:
-            key = terms.record(node, index.neighbourhood([node]), seed)
-            if key is not None:
-                found[node] = key
-        return found
+        chunks = [nodes[i : i + _CHUNK] for i in range(0, len(nodes), _CHUNK)]
+        if workers <= 1 or len(chunks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            digests = [_digests(chunk, index, seed) for chunk in chunks]
+        else:
+            _SHARED[:] = [(index, seed)]
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    digests = pool.map(_digests_forked, chunks)
+            finally:
+                _SHARED.clear()
+        return {
+            node: key
+            for chunk, keys in zip(chunks, digests, strict=True)
+            for node, key in zip(chunk, keys, strict=True)
+            if key is not None
+        }
 
     def lookup(self, keys: dict[Node, bytes], origin_of: Origin) -> dict[Node, BatchOutcome]:
         """The stored outcome of every node whose digest is known, its rows' sources filled in."""

@@ -136,3 +136,21 @@ def test_the_default_location_follows_the_environment(
     monkeypatch.delenv("RALLYNOV_VALIDATION_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_path() == tmp_path / "rallynov" / "validation.sqlite"
+
+
+def test_forked_workers_compute_the_same_digests(
+    generated: BuildResult, cache: ValidationCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import loaders.validation_cache as module
+    from loaders.neighbourhood import TripleIndex, focus_of, shape_reach
+    from loaders.record_validation import support_triples
+    from loaders.validation import shapes_graph
+
+    index = TripleIndex(generated.public_triples, shape_reach())
+    support = support_triples(generated.vocabulary, generated.public_triples)
+    nodes = focus_of(shapes_graph(), index, support)
+    monkeypatch.setattr(module, "_CHUNK", 7)  # several tasks for the two workers
+    alone = cache.keys(nodes, index, support, workers=1)
+    forked = cache.keys(nodes, index, support, workers=2)
+    assert forked == alone and len(alone) == len(nodes)
+    assert len(set(alone.values())) == len(nodes)  # one digest per record
