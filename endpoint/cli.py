@@ -6,6 +6,7 @@ Expected failures become a sentence and an exit status (2: input or store unread
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
 from collections.abc import Callable, Iterator
@@ -92,7 +93,23 @@ def reading_store(store_path: Path | None) -> Store:
     return store
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Subcommands whose module is imported only when they run (click's documented pattern):
+    ``network`` needs networkx, SciPy and NumPy, a second of imports no other command pays."""
+
+    lazy = {"network": "endpoint.cli_network"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            command = getattr(importlib.import_module(self.lazy[cmd_name]), cmd_name)
+            return command if isinstance(command, click.Command) else None
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="rallynov")
 def main() -> None:
     """Rally'nov open knowledge graph: social innovations of Franche-Comté as linked open data."""
@@ -284,11 +301,6 @@ def dump(fmt: str, output: Path | None, store_path: Path | None) -> None:
             tmp.write_bytes(buffer.getvalue())
             tmp.replace(output)
             click.echo(f"Wrote {output} ({len(buffer.getvalue())} bytes).", err=True)
-
-
-from endpoint.cli_network import network  # noqa: E402
-
-main.add_command(network)
 
 
 from endpoint.cli_serve import serve  # noqa: E402
