@@ -92,11 +92,11 @@ def test_killed_publish_leaves_the_previous_store_complete(tmp_path: Path) -> No
         import endpoint.store.embedded as embedded
         from endpoint.store import OnDiskStore
         from loaders import build_graphs
-        real_fill = embedded.fill
-        def fill_then_die(store, graphs):
-            real_fill(store, graphs)
+        real_write = embedded._write_version
+        def write_then_die(folder, graphs):
+            real_write(folder, graphs)
             os.kill(os.getpid(), signal.SIGKILL)  # after writing, before the swap
-        embedded.fill = fill_then_die
+        embedded._write_version = write_then_die
         OnDiskStore(Path({str(path)!r})).publish(build_graphs([Path({str(MINI)!r})], include_default=False).named_graphs())
         """
     )
@@ -138,3 +138,76 @@ def test_restricted_graph_is_invisible_to_queries() -> None:
         r["g"].value for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     }
     assert str(RESTRICTED_GRAPH) not in names
+
+
+def test_a_new_process_reads_back_exactly_what_was_published(tmp_path: Path) -> None:
+    """The version's graph files, read by another process, give every graph back."""
+    graphs = build_graphs([MINI], include_default=False).named_graphs()
+    OnDiskStore(tmp_path / "store").publish(graphs)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import pyoxigraph as ox
+        from pathlib import Path
+        from endpoint.store import OnDiskStore
+        store = OnDiskStore(Path({str(tmp_path / "store")!r})).memory().oxigraph
+        ox.serialize(store, sys.stdout.buffer, ox.RdfFormat.N_QUADS)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        check=True,
+    ).stdout
+    dataset = Dataset()
+    dataset.parse(data=out, format="nquads")
+    for name in (PUBLIC_GRAPH, RESTRICTED_GRAPH, VOCABULARY_GRAPH):
+        assert isomorphic(dataset.graph(name), graphs[name]), name
+
+
+def test_a_store_written_as_a_rocksdb_folder_is_still_read(tmp_path: Path) -> None:
+    """Stores published before the graph files (a RocksDB store per version) keep working."""
+    from endpoint.store.base import StoreMeta
+
+    graphs = build_graphs([MINI], include_default=False).named_graphs()
+    path = tmp_path / "store"
+    path.mkdir()
+    old = ox.Store(str(path / "v-20260101T000000Z-00000000"))
+    counts = {}
+    for name, graph in graphs.items():
+        text = graph.serialize(format="nt").encode()
+        old.bulk_load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        counts[str(name)] = len(graph)
+    old.flush()
+    del old
+    meta = StoreMeta.for_graphs(counts, "2026-01-01T00:00:00Z", "v-20260101T000000Z-00000000")
+    (path / "v-20260101T000000Z-00000000.json").write_text(meta.to_json(), encoding="utf-8")
+    (path / "current").symlink_to("v-20260101T000000Z-00000000")
+    store = OnDiskStore(path)
+    assert store.meta() == meta
+    assert bool(store.query("ASK { ?s a <https://w3id.org/rallynov/def#SocialInnovation> }"))
+
+
+def test_a_damaged_graph_file_is_a_clear_error(tmp_path: Path) -> None:
+    graphs = build_graphs([MINI], include_default=False).named_graphs()
+    OnDiskStore(tmp_path / "store").publish(graphs)
+    folder = (tmp_path / "store" / "current").resolve()
+    manifest = (folder / "graphs.json").read_text(encoding="utf-8")
+    (folder / "graphs.json").write_text(manifest[: len(manifest) // 2], encoding="utf-8")
+    with pytest.raises(StoreError, match=f"cannot read the store .*{folder.name}"):
+        OnDiskStore(tmp_path / "store").query("ASK { ?s ?p ?o }")
+
+
+def test_a_graph_that_is_not_rdf_is_refused_and_nothing_is_published(tmp_path: Path) -> None:
+    from loaders.ntriples import NTriples
+
+    graphs = build_graphs([MINI], include_default=False).named_graphs()
+    store = OnDiskStore(tmp_path / "store")
+    before = store.publish(graphs)
+    broken = {PUBLIC_GRAPH: NTriples(b"<https://example.org/a b> <https://example.org/p> 1 .\n", 1)}
+    with pytest.raises(StoreError, match="is not valid RDF, nothing was published"):
+        store.publish(broken)
+    reopened = OnDiskStore(tmp_path / "store")
+    assert reopened.meta() == before
+    assert bool(reopened.query("ASK { ?s a <https://w3id.org/rallynov/def#SocialInnovation> }"))
