@@ -58,18 +58,9 @@ def bench_items(innovation: str) -> list[Item]:
     ]
 
 
-# Pages whose first view computes something over the whole dataset (measured at 10k: see
-# RESULTS.md); above --heavy-max they are not requested, since the computation goes on in the
-# server after the client's timeout and can exhaust its memory.
-HEAVY_PAGES = {
-    "p:/doc/innovation": "its grid column runs pyshacl over the whole public graph first "
-    "(over 60 s at 10k; validation of 100k does not finish in minutes)",
-}
-
-
-def page_items(innovation: str, heavy: bool) -> tuple[list[Item], dict[str, str]]:
-    """Our pages and API calls (warm medians are issue 4's < 100 ms target at 100k); without
-    ``heavy``, the pages of HEAVY_PAGES are left out (returned with the reason)."""
+def page_items(innovation: str) -> list[Item]:
+    """Our pages and API calls (warm medians are issue 4's < 100 ms target at 100k); an
+    innovation's page validates only that innovation's neighbourhood (its grid column)."""
     from endpoint.named_queries import load_named_queries
 
     slug = innovation.rsplit("/", 1)[-1]
@@ -99,12 +90,8 @@ def page_items(innovation: str, heavy: bool) -> tuple[list[Item], dict[str, str]
         Item(f"api:{name}", path=f"/api/queries/{name}", accept=js)
         for name in sorted(load_named_queries())
     ]
-    heavy_items = [  # last: a timed-out page goes on computing in the server
-        Item("p:/doc/innovation", path=f"/doc/innovation/{slug}", accept=html),
-    ]
-    if heavy:
-        return items + heavy_items, {}
-    return items, {it.name: HEAVY_PAGES[it.name] for it in heavy_items}
+    items.append(Item("p:/doc/innovation", path=f"/doc/innovation/{slug}", accept=html))
+    return items
 
 
 def download_items(site: str, timeout: float) -> list[Item]:
@@ -317,8 +304,7 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
             is_ours = name.startswith("ours")
             # pages on the embedded store only: on the remote one they cost the same SPARQL again
             # pages on the embedded store only: on the remote one they cost the same SPARQL again
-            heavy = size == "bundled" or int(size) <= cfg.heavy_max
-            pages, left_out = page_items(innovation, heavy) if name == "ours" else ([], {})
+            pages = page_items(innovation) if name == "ours" else []
             peer_items, peer_cfg = items, cfg
             if name == "rdflib-endpoint" and size != "bundled":  # light: one query at a time
                 peer_items = [it for it in items if it.name.startswith("b:")]
@@ -327,16 +313,6 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
             render = name == "ours" and size in cfg.render_sizes
             data = measure_peer(server, peer_items, peer_cfg, is_ours, pages, render)
             data.update(extra)
-            for page, why in left_out.items():
-                data.setdefault("pages", {})[page] = {
-                    "name": page,
-                    "n": 0,
-                    "median_ms": None,
-                    "p95_ms": None,
-                    "statuses": {},
-                    "error": f"not requested at this size: {why}",
-                    "results": None,
-                }
             data["peak_rss_mb"] = server.peak_rss_mb()
             result["peers"][name] = data
             save_partial(result)
@@ -358,7 +334,7 @@ def run_load(cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
     try:
         innovation = first_innovation(server, cfg.timeout)
         queries = named_items() + bench_items(innovation)
-        pages, _ = page_items(innovation, heavy=True)
+        pages = page_items(innovation)
         downloads = download_items(server.site_url or "", cfg.timeout)
         mix = [it for pair in zip(queries, pages + pages, strict=False) for it in pair] + downloads
         warm = measure.Connection(server.site_url or "", cfg.timeout)
@@ -409,7 +385,6 @@ def parse_args() -> argparse.Namespace:
         help="largest size also validated over the whole graph (record by record: every size)",
     )
     parser.add_argument("--remote-max", type=int, default=100000)
-    parser.add_argument("--heavy-max", type=int, default=10000, help="see HEAVY_PAGES")
     parser.add_argument(
         "--work", type=Path, default=None, help="scratch folder (default: a temp one)"
     )
