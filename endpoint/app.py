@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, g, request
+from flask_compress import Compress
 
 from endpoint import errors, i18n, ratelimit
 from endpoint.settings import load_settings
+from endpoint.sparql.cache import ResultCache
 from endpoint.store import EmbeddedStore, Store, open_store
 from endpoint.store.remote import RemoteStore
 from loaders import build_graphs
@@ -34,6 +36,55 @@ def load_store(location: str | None, settings: Mapping[str, Any] | None = None) 
     return memory
 
 
+# gzip (flask-compress) for the data answers, when the client sends Accept-Encoding: gzip. Files
+# sent from disk (downloads, some already .gz) are streams and stay as they are. A strong ETag
+# gets GZIP_ETAG_SUFFIX on a gzip answer, so that it differs from the identity answer's.
+GZIP_PATHS = ("/api/", "/sparql", "/map/", "/network/")
+GZIP_ETAG_SUFFIX = ":gzip"
+COMPRESS = {
+    "COMPRESS_REGISTER": False,  # only GZIP_PATHS, by the hook of install_compression
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_MIMETYPES": [
+        *("application/json", "application/geo+json", "application/ld+json", "text/csv"),
+        *("application/sparql-results+json", "application/sparql-results+xml", "text/turtle"),
+        *("text/tab-separated-values", "application/n-triples", "application/rdf+xml"),
+        *("application/xml", "text/xml", "application/gexf+xml", "application/graphml+xml"),
+        "text/html",
+    ],
+    # the gzip of an answer served again is kept (by URL and strong ETag): see GzipCache
+    "COMPRESS_CACHE_KEY": lambda _request: g.get("rallynov_gzip_key", ""),
+}
+
+
+class GzipCache(ResultCache):
+    """Compressed bodies for flask-compress, by URL and strong ETag (a strong ETag names the
+    exact bytes, so they compress to the same gzip): a large answer is compressed once per
+    dataset version, not on every request. flask-compress asks for ``"gzip;" + key``; an answer
+    without a strong ETag has an empty key and is never kept."""
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            self.put(key, value, len(key) + len(value))
+
+
+def install_compression(app: Flask) -> None:
+    """gzip the answers under GZIP_PATHS (registered last, so it runs first of the app hooks)."""
+    for key, value in COMPRESS.items():
+        app.config.setdefault(key, value)
+    cache = GzipCache(max_entries=1024, max_bytes=128 << 20, max_item=32 << 20)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: cache)
+    compress = Compress(app)
+
+    @app.after_request
+    def _gzip(response: Response) -> Response:
+        if not request.path.startswith(GZIP_PATHS):
+            return response
+        etag, weak = response.get_etag()
+        g.rallynov_gzip_key = f"{request.url} {etag}" if etag and not weak else ""
+        return compress.after_request(response)
+
+
 def create_app(
     test_config: dict[str, Any] | None = None, *, config_file: Path | None = None
 ) -> Flask:
@@ -51,6 +102,7 @@ def create_app(
     from endpoint import views
 
     views.init_app(app)
+    install_compression(app)
     return app
 
 

@@ -445,6 +445,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Jeton de curateur refusé.",
         "en": "Curator token refused.",
     },
+    "nq_prev": {"fr": "Page précédente", "en": "Previous page"},
+    "nq_next": {"fr": "Page suivante", "en": "Next page"},
+    "net_sample_of": {
+        "fr": "échantillon de {n} nœuds sur {total} : les {orgs} organisations les plus liées et les {items} éléments les plus liés à elles (téléchargez le réseau complet)",
+        "en": "a sample of {n} of {total} nodes: the {orgs} best-connected organisations and the {items} items most linked to them (download the whole network)",
+    },
+    "net_edges_shown_of": {
+        "fr": "les {n} liens les plus forts dessinés sur {total}",
+        "en": "the {n} strongest links drawn of {total}",
+    },
+    "net_capped": {
+        "fr": "réseau plafonné : un élément partagé par plus de {k} organisations ne relie que ses {k} organisations les plus actives ({n} organisations ont perdu des liens)",
+        "en": "capped network: an item shared by more than {k} organisations only links its {k} most active organisations ({n} organisations lost ties)",
+    },
+    "map_cluster_here": {"fr": "innovations à cet endroit", "en": "innovations at this place"},
+    "map_cluster_more": {
+        "fr": "et {n} autres : filtrez pour les voir",
+        "en": "and {n} more: filter to see them",
+    },
+    "map_stages_here": {"fr": "étapes à cet endroit", "en": "stages at this place"},
+    "map_bad_parameter": {"fr": "Paramètre de carte invalide", "en": "Invalid map parameter"},
 }
 
 

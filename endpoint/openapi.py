@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from endpoint.app import get_store
-from endpoint.named_queries import NamedQuery, Param
+from endpoint.named_queries import PAGE_SIZE, NamedQuery, Param
 from loaders.iris import ID
 from loaders.vocab import schemes
 
@@ -63,7 +63,9 @@ def openapi_spec(queries: dict[str, NamedQuery], lang: str, server: str) -> dict
             }
             for p in query.params
         ]
-        parameters.append({"$ref": "#/components/parameters/format"})
+        parameters += [
+            {"$ref": f"#/components/parameters/{n}"} for n in ("format", "limit", "offset")
+        ]
         paths[f"/api/queries/{query.name}"] = {
             "get": {
                 "operationId": query.name.replace("-", "_"),
@@ -73,8 +75,18 @@ def openapi_spec(queries: dict[str, NamedQuery], lang: str, server: str) -> dict
                 "parameters": parameters,
                 "responses": {
                     "200": {
-                        "description": "The rows (JSON) or a CSV table",
-                        "headers": {"ETag": {"schema": {"type": "string"}}},
+                        "description": "A page of rows (JSON) or a CSV table (whole by default)",
+                        "headers": {
+                            "ETag": {"schema": {"type": "string"}},
+                            "Link": {
+                                "description": 'RFC 8288: rel="next" and rel="prev" pages',
+                                "schema": {"type": "string"},
+                            },
+                            "X-Total-Count": {
+                                "description": "Rows of the whole result (at most MAX_ROWS)",
+                                "schema": {"type": "integer"},
+                            },
+                        },
                         "content": {
                             "application/json": {"schema": {"$ref": "#/components/schemas/Result"}},
                             "text/csv": {"schema": {"type": "string"}},
@@ -114,6 +126,8 @@ def _version() -> str:
 
 def _components() -> dict[str, Any]:
     value = {"type": ["string", "number", "boolean", "null"]}
+    max_rows = int(current_app.config["MAX_ROWS"])
+    link = {"type": ["string", "null"], "format": "uri"}
     return {
         "parameters": {
             "format": {
@@ -122,13 +136,33 @@ def _components() -> dict[str, Any]:
                 "required": False,
                 "description": "json (default) or csv; the Accept header works too",
                 "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
-            }
+            },
+            "limit": {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page: JSON has pages of {PAGE_SIZE} rows by default;"
+                " CSV is whole unless limit or offset is given",
+                "schema": {"type": "integer", "minimum": 0, "maximum": max_rows},
+            },
+            "offset": {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "description": "Rows to skip (the page's first row); see the next and prev links",
+                "schema": {"type": "integer", "minimum": 0, "maximum": max_rows, "default": 0},
+            },
         },
         "schemas": {
             "Result": {
                 "type": "object",
-                "required": ["query", "params", "columns", "rows", "truncated"],
+                "required": ["query", "params", "columns", "rows", "truncated", "total"],
                 "properties": {
+                    "total": {"type": "integer", "description": "rows of the whole result"},
+                    "limit": {"type": "integer"},
+                    "offset": {"type": "integer"},
+                    "next": {**link, "description": "the next page, null on the last"},
+                    "prev": {**link, "description": "the previous page, null on the first"},
                     "query": {"type": "string"},
                     "params": {
                         "type": "object",

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from endpoint.named_queries.errors import ParameterError, QueryFileError, UnknownQueryError
 from endpoint.named_queries.files import HEADER_KEYS, PARAM_KEYS, NamedQuery, parse_query_file
+from endpoint.named_queries.paging import PAGE_SIZE, PAGING, Page, parse_paging
 from endpoint.named_queries.params import (
     ID_KINDS,
     MAX_TEXT,
@@ -61,6 +62,8 @@ __all__ = [
     "ID_KINDS",
     "MAX_TEXT",
     "NUMBERS",
+    "PAGE_SIZE",
+    "PAGING",
     "PARAM_KEYS",
     "RESERVED",
     "SCALAR_TYPES",
@@ -68,6 +71,7 @@ __all__ = [
     "XSD",
     "NamedQuery",
     "NamedResult",
+    "Page",
     "Param",
     "ParameterError",
     "QueryFileError",
@@ -75,6 +79,7 @@ __all__ = [
     "UnknownQueryError",
     "bind_parameters",
     "load_named_queries",
+    "parse_paging",
     "parse_query_file",
     "plain",
     "queries_dir",

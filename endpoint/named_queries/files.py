@@ -49,8 +49,8 @@ class NamedQuery:
         """Check the values against the declared parameters (defaults filled in).
 
         Returns the values used, as text, and their RDF terms (``None``: unbound, for an optional
-        parameter left out). ``format`` is the output format and ``lang`` the site language:
-        both are accepted even when the query does not declare them.
+        parameter left out). ``format`` (the output format), ``limit`` and ``offset`` (paging)
+        and ``lang`` (the site language) are accepted even when the query does not declare them.
         """
         declared = {p.name for p in self.params}
         for name in values:
@@ -196,7 +196,10 @@ def _param(item: object, n: int, fail) -> Param:  # type: ignore[no-untyped-def]
     name, kind = item.get("name"), item.get("type")
     if not isinstance(name, str) or not VARIABLE.match(name) or name in RESERVED:
         raise fail(
-            f"parameter name {name!r} must match [a-z][a-z0-9_]* and not be 'format'", "params", n
+            f"parameter name {name!r} must match [a-z][a-z0-9_]* and not be one the API takes"
+            f" ({', '.join(sorted(RESERVED))})",
+            "params",
+            n,
         )
     if not isinstance(kind, str) or not _known_type(kind):
         kinds = ", ".join([*SCALAR_TYPES, "code:<scheme>", "id:<kind>"])

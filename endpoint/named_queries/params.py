@@ -23,7 +23,7 @@ ID_KINDS = (
     "innovation organisation person event edition award application testimony key-figure "
     "place source partnership"
 ).split()
-RESERVED = {"format"}  # taken by the API for the output format
+RESERVED = {"format", "limit", "offset"}  # taken by the API: output format and paging
 VARIABLE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_TEXT = 2000
 Term = ox.NamedNode | ox.Literal

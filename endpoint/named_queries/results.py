@@ -1,4 +1,5 @@
-"""Running a named query: results cached per dataset version, and their JSON and CSV forms."""
+"""Running a named query: results cached per dataset version, and their JSON and CSV forms,
+whole or one page at a time (:class:`Page`: a slice of the cached result, never a new query)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 
 from endpoint.named_queries.errors import QueryFileError, UnknownQueryError
 from endpoint.named_queries.files import NamedQuery
+from endpoint.named_queries.paging import Page
 from endpoint.named_queries.params import XSD, bind_parameters
 from endpoint.store.base import Store
 
@@ -58,7 +60,10 @@ class NamedResult:
     @cached_property
     def rows(self) -> list[dict[str, object]]:
         """Rows as ``{column: JSON value}``."""
-        return [{c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.cells]
+        return self._plain_rows(self.cells)
+
+    def _plain_rows(self, cells: list[tuple[object, ...]]) -> list[dict[str, object]]:
+        return [{c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in cells]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -78,14 +83,40 @@ class NamedResult:
     def csv_text(self) -> str:
         return self.to_csv()
 
-    def to_csv(self) -> str:
-        """RFC 4180 CSV: a header row, then the lexical values (empty when unbound)."""
+    def to_csv(self, page: Page | None = None) -> str:
+        """RFC 4180 CSV: a header row, then the lexical values (empty when unbound); the rows of
+        ``page`` only when one is given."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.columns)
-        for row in self.cells:
+        for row in self.cells if page is None else self.cells[page.slice]:
             writer.writerow(["" if v is None else getattr(v, "value", v) for v in row])
         return out.getvalue()
+
+    def page_csv(self, page: Page) -> str:
+        """The CSV of ``page`` (the whole table, serialised once, when the page covers it)."""
+        return self.csv_text if page.whole else self.to_csv(page)
+
+    @cached_property
+    def _rows_text(self) -> str:
+        return json.dumps(self._plain_rows(self.cells), ensure_ascii=False)
+
+    def page_json(self, page: Page, extra: Mapping[str, object]) -> str:
+        """The JSON of ``page``: query, params, columns, truncated, then ``extra`` (counts and
+        links), then the page's rows (the whole result's rows are serialised once)."""
+        head = {
+            "query": self.query,
+            "params": self.params,
+            "columns": self.columns,
+            "truncated": self.truncated,
+            **extra,
+        }
+        rows = (
+            self._rows_text
+            if page.whole
+            else json.dumps(self._plain_rows(self.cells[page.slice]), ensure_ascii=False)
+        )
+        return json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ' + rows + "}"
 
 
 _CACHE: OrderedDict[tuple[object, ...], NamedResult] = OrderedDict()

@@ -1,12 +1,14 @@
 """Repeated ``GET /sparql`` requests answered before Flask: the stored response, replayed.
 
 An answer is a pure function of the store's dataset version, the query string (query, dataset,
-``format``), the ``Accept`` header and the settings that shape answers (row cap, base IRI,
-SERVICE allow-list). So the complete response the view gave once -- status line, headers after
-every hook, body -- is kept under that key with the version it belongs to, and sent again while
-that version is the published one: a dictionary look-up instead of Flask's request context,
-protocol parsing, content negotiation and the result cache (microseconds instead of most of a
-millisecond). Revalidations (``If-None-Match``, ``If-Modified-Since``) get their ``304`` here too.
+``format``), the ``Accept`` and ``Accept-Encoding`` headers (the answer may be gzip, compressed
+in Flask: see ``endpoint.app.install_compression``) and the settings that shape answers (row
+cap, base IRI, SERVICE allow-list). So the complete response the view gave once -- status line,
+headers after every hook, body -- is kept under that key with the version it belongs to, and
+sent again while that version is the published one: a dictionary look-up instead of Flask's
+request context, protocol parsing, content negotiation and the result cache (microseconds
+instead of most of a millisecond). Revalidations (``If-None-Match``, ``If-Modified-Since``) get
+their ``304`` here too.
 
 Only what the view marks is kept: a ``200`` answer to a query (never the editor, the service
 description or an error), without ``Set-Cookie``. When the rate limit is on, a replay takes the
@@ -86,6 +88,7 @@ class ReplayCache:
         key = (
             environ["QUERY_STRING"],
             environ.get("HTTP_ACCEPT", ""),
+            environ.get("HTTP_ACCEPT_ENCODING", ""),  # gzip or not; the ETag differs too
             config["MAX_ROWS"],
             config.get("BASE_URI"),
             config.get("SERVICE_ALLOWLIST"),

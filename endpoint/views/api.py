@@ -7,6 +7,15 @@
 
 Results are cached per dataset version (see :func:`endpoint.named_queries.run_named_query`);
 answers carry an ``ETag`` from that version and a matching ``If-None-Match`` gets ``304``.
+
+Paging: ``limit`` and ``offset`` slice the cached result (no query file may declare them). JSON
+comes in pages of :data:`PAGE_SIZE` rows unless ``limit`` says otherwise (at most ``MAX_ROWS``):
+1,000 rows are about 0.3 MB of JSON, serialised in milliseconds, the rows a page of
+``/queries/{name}`` shows, and enough for every default call on the bundled dataset. CSV stays
+whole unless ``limit`` or ``offset`` is given: it is what a spreadsheet user downloads. The JSON
+gives ``total``, ``limit``, ``offset``, ``next`` and ``prev`` (absolute URLs or null); a page with
+neighbours also has an RFC 8288 ``Link`` header (``rel="next"``, ``rel="prev"``), every answer an
+``X-Total-Count``. Each page has its own ``ETag``.
 """
 
 from __future__ import annotations
@@ -23,28 +32,32 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 
-from endpoint.app import get_store
+from endpoint.app import GZIP_ETAG_SUFFIX, get_store
 from endpoint.describe import safe_href, version_cache
 from endpoint.errors import ApiError
 from endpoint.i18n import current_lang
 from endpoint.named_queries import (
+    PAGE_SIZE,
+    PAGING,
     NamedQuery,
     NamedResult,
+    Page,
     Param,
     ParameterError,
-    Term,
     UnknownQueryError,
-    bind_parameters,
     load_named_queries,
+    parse_paging,
     run_named_query,
 )
+from endpoint.named_queries.choices import read_choices
 from endpoint.openapi import openapi_spec
 from endpoint.warmup import warmer
-from loaders.iris import BASE, ID, VOCAB
+from loaders.iris import BASE
 
 bp = Blueprint("api", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv"}
-PAGE_ROWS = 1000  # rows shown in a page; the JSON and CSV give them all (up to MAX_ROWS)
+PAGE_ROWS = 1000  # rows shown in a page of /queries/{name} (it links to the next one)
+EXPOSED = "ETag, Link, X-Total-Count, X-Rallynov-Truncated"
 
 
 @bp.record
@@ -154,23 +167,54 @@ def run_query(name: str) -> Response:
     query = _query_or_404(name)
     values = _values()
     fmt = _format(values.pop("format", None))
+    default = PAGE_SIZE if fmt == "json" else None  # CSV: whole unless asked
     try:
+        offset, limit = parse_paging(values, default=default, most=_max_rows())
         used = query.terms(values)[0]
     except ParameterError as exc:
         raise ApiError(400, str(exc)) from exc
-    key = hashlib.sha256(json.dumps([name, sorted(used.items()), fmt]).encode()).hexdigest()
-    etag = f"{_version()}-{key[:20]}"
-    if request.if_none_match.contains(etag):
-        return _conditional(Response(status=304), etag)
+    key = [name, sorted(used.items()), fmt, offset, limit]
+    etag = f"{_version()}-{hashlib.sha256(json.dumps(key).encode()).hexdigest()[:20]}"
+    # a gzip answer's ETag has a suffix (endpoint.app); either one revalidates without a query
+    held = next(
+        (tag for tag in (etag, etag + GZIP_ETAG_SUFFIX) if request.if_none_match.contains(tag)),
+        None,
+    )
+    if held is not None:
+        return _conditional(Response(status=304), held)
     result = _run(query.name, values)
+    page = Page(offset, limit, len(result.cells))
+    links = _page_links(page, absolute=True)
     if fmt == "csv":
-        response = Response(result.csv_text, mimetype="text/csv")
+        response = Response(result.page_csv(page), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
     else:
-        response = Response(result.json_text, mimetype="application/json")
+        extra = {"total": page.total, "limit": limit, "offset": offset}
+        body = result.page_json(
+            page, {**extra, "next": links.get("next"), "prev": links.get("prev")}
+        )
+        response = Response(body, mimetype="application/json")
+    response.headers["X-Total-Count"] = str(page.total)
+    if links:
+        response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     if result.truncated:
         response.headers["X-Rallynov-Truncated"] = "true"
     return _conditional(response, etag)
+
+
+def _page_links(page: Page, *, absolute: bool) -> dict[str, str]:
+    """URLs of the next and previous pages: this request's, with ``limit`` and ``offset`` set."""
+    found = {"next": page.next_offset, "prev": page.prev_offset}
+    if page.limit is None or not any(o is not None for o in found.values()):
+        return {}
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGING]
+    base = str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    return {
+        rel: f"{base if absolute else ''}{request.path}?"
+        + urlencode([*args, ("limit", page.limit), ("offset", offset)])
+        for rel, offset in found.items()
+        if offset is not None
+    }
 
 
 def _format(asked: str | None) -> str:
@@ -182,15 +226,22 @@ def _format(asked: str | None) -> str:
     return "csv" if best == "text/csv" else "json"
 
 
+def _max_rows() -> int:
+    return int(current_app.config["MAX_ROWS"])
+
+
 def _run(name: str, values: dict[str, str]) -> NamedResult:
     try:
         return run_named_query(
-            get_store(current_app),
-            name,
-            values,
-            max_rows=int(current_app.config["MAX_ROWS"]),
-            queries=named_queries(),
+            get_store(current_app), name, values, max_rows=_max_rows(), queries=named_queries()
         )
+    except ParameterError as exc:
+        raise ApiError(400, str(exc)) from exc
+
+
+def _paging_of_page(values: dict[str, str]) -> tuple[int, int | None]:
+    try:
+        return parse_paging(values, default=PAGE_ROWS, most=_max_rows())
     except ParameterError as exc:
         raise ApiError(400, str(exc)) from exc
 
@@ -200,7 +251,7 @@ def _conditional(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Rallynov-Truncated"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
     response.vary.add("Accept")
     meta = get_store(current_app).meta()
     if meta is not None:
@@ -252,9 +303,11 @@ def query_page(name: str) -> tuple[str, int]:
     values = {k: v for k, v in _values().items() if k != "format"}
     if "lang" in {p.name for p in query.params}:
         values.setdefault("lang", lang)  # labels in the page's language unless asked otherwise
-    result, problem = None, None
+    result, problem, page = None, None, Page(0, PAGE_ROWS, 0)
     try:
+        offset, limit = _paging_of_page(values)
         result = _run(name, values)
+        page = Page(offset, min(limit or 0, PAGE_ROWS), len(result.cells))
     except ApiError as exc:
         problem = exc.description
     return render_template(
@@ -262,7 +315,9 @@ def query_page(name: str) -> tuple[str, int]:
         query=query,
         form=_form(query, values, lang),
         result=result,
-        rows=cells(result, PAGE_ROWS) if result else [],
+        rows=cells(result, page) if result else [],
+        page=page,
+        pager=_page_links(page, absolute=False) if result else {},
         problem=problem,
         links=_links(query, {k: v for k, v in values.items() if v}),
         lang=lang,
@@ -299,45 +354,13 @@ def _choices(param: Param, lang: str) -> list[tuple[str, str]] | None:
         return None
     cache = version_cache(current_app, "named-query-choices")
     store = get_store(current_app)
-    return cache.get(store, (param.type, lang), lambda: _read_choices(kind, target, lang))  # type: ignore[no-any-return]
+    return cache.get(store, (param.type, lang), lambda: read_choices(store, kind, target, lang))  # type: ignore[no-any-return]
 
 
-CHOICES = {
-    "code": """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?value ?label WHERE {
-  ?concept skos:inScheme ?scheme ; skos:notation ?value .
-  OPTIONAL { ?concept skos:prefLabel ?label FILTER(LANG(?label) = ?lang) }
-} ORDER BY ?value""",
-    "id": """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?value (SAMPLE(?name) AS ?label) WHERE {
-  ?resource rdfs:label ?name .
-  FILTER(STRSTARTS(STR(?resource), ?prefix) && (LANG(?name) = ?lang || LANG(?name) IN ("fr", "")))
-  BIND(STRAFTER(STR(?resource), ?prefix) AS ?value)
-} GROUP BY ?value ORDER BY ?value LIMIT 500""",
-}
-
-
-def _read_choices(kind: str, target: str, lang: str) -> list[tuple[str, str]]:
-    """(value, label) pairs from the store: concepts of scheme ``target`` or ``/id/target/`` IRIs."""
-    terms: dict[str, Term | None] = {"lang": ox.Literal(lang)}
-    if kind == "code":
-        terms["scheme"] = ox.NamedNode(f"{VOCAB}{target}")
-    else:
-        terms["prefix"] = ox.Literal(f"{ID}{target}/")
-    choices = []
-    for row in get_store(current_app).query(bind_parameters(CHOICES[kind], terms)):  # type: ignore[union-attr]
-        value = row["value"].value
-        label = row["label"].value if row["label"] is not None else ""
-        choices.append(
-            (value, f"{value} — {label}" if label and kind == "code" else label or value)
-        )
-    return choices
-
-
-def cells(result: NamedResult, limit: int) -> list[list[tuple[str, str | None]]]:
-    """The first ``limit`` rows as (text, link) pairs; only IRIs get a link, and only safe ones."""
+def cells(result: NamedResult, page: Page) -> list[list[tuple[str, str | None]]]:
+    """The rows of ``page`` as (text, link) pairs; only IRIs get a link, and only safe ones."""
     rows = []
-    for row in result.cells[:limit]:
+    for row in result.cells[page.slice]:
         shown: list[tuple[str, str | None]] = []
         for term in row:
             if term is None:
@@ -356,13 +379,11 @@ def cells(result: NamedResult, limit: int) -> list[list[tuple[str, str | None]]]
 @warmer("named queries", order=20)
 def warm_named_queries(app: Flask) -> None:
     """Run every named query with its default parameters once, so that its API call and page
-    answer from the per-version cache (at 100k innovations some take tens of seconds)."""
+    answer from the per-version cache (at 100k innovations some take tens of seconds). Pages
+    are sliced from it when asked: a page of 1,000 rows serialises in milliseconds."""
     store, queries = get_store(app), named_queries()
     for name, query in queries.items():
         if any(p.required and p.default is None for p in query.params):
             continue  # needs a value from the asker: nothing to precompute
         with contextlib.suppress(ParameterError):
-            result = run_named_query(
-                store, name, {}, max_rows=int(app.config["MAX_ROWS"]), queries=queries
-            )
-            result.json_text  # noqa: B018  (serialised once, here rather than on a first request)
+            run_named_query(store, name, {}, max_rows=int(app.config["MAX_ROWS"]), queries=queries)
