@@ -44,26 +44,46 @@ NODE_COLUMNS = (
 EDGE_COLUMNS = ("source", "target", "weight", "items", "item_labels", "relations", "via")
 
 
+# most edges a page view (``top``) lists per node drawn: a capped clique of 600 partners is
+# 180,000 edges, more than a browser lays out
+EDGES_PER_NODE = 8
+
+
 def to_json(analysis: Analysis, top: int | None = None, **meta: Any) -> dict[str, Any]:
     """networkx node-link data (``edges`` key), plus ``metrics``, ``communities`` and
     ``suggestions``; ``meta`` (dataset version, available editions...) is added as is.
 
-    With ``top``, only the ``top`` nodes of highest weighted degree (and the edges between them)
-    are listed, for a browser to draw; ``shown`` says how many of how many, only the communities
-    with a member shown are listed, with those members (``size`` stays the community's size), and
-    only the suggestions that involve a node shown. The metrics are always those of the whole
-    network."""
+    With ``top``, a sample for a browser to draw (see :func:`sample`): ``top`` nodes and at most
+    ``EDGES_PER_NODE * top`` of the edges between them, every node drawn keeping its heaviest
+    edge, then the heaviest others. ``shown`` says how many nodes and edges of how many (and,
+    for a bipartite network, how many of each side) and whether edges between the nodes drawn
+    were left out (``edges_capped``); only the communities with a member shown are listed, with
+    those members (``size`` stays the community's size), and only the suggestions that involve a
+    node shown. The metrics are always those of the whole network."""
     graph = analysis.graph
     shown: set[Any] | None = None
     if top is not None and top < graph.number_of_nodes():
-        ranked = sorted(
-            graph.nodes(data=True),
-            key=lambda n: (-n[1].get("weighted_degree", 0), -n[1].get("degree", 0), str(n[0])),
-        )
-        shown = {n for n, _ in ranked[:top]}
+        shown = sample(graph, top)
         graph = graph.subgraph(shown)
+    budget = None if top is None else EDGES_PER_NODE * top
+    edges_capped = budget is not None and graph.number_of_edges() > budget
+    if budget is not None and edges_capped:
+        graph = nx.restricted_view(graph, [], _edges_left_out(graph, budget))
     data = nx.node_link_data(graph, edges="edges")
-    data["shown"] = {"nodes": graph.number_of_nodes(), "of": analysis.graph.number_of_nodes()}
+    whole = analysis.graph
+    data["shown"] = {
+        "nodes": graph.number_of_nodes(),
+        "of": whole.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "edges_of": whole.number_of_edges(),
+        "edges_capped": edges_capped,
+    }
+    if whole.graph.get("mode") == "bipartite":
+        for side, name in ((0, "organisations"), (1, "items")):
+            data["shown"][name] = sum(1 for _, s in graph.nodes(data="bipartite") if s == side)
+            data["shown"][f"{name}_of"] = sum(
+                1 for _, s in whole.nodes(data="bipartite") if s == side
+            )
     data["metrics"] = analysis.stats
     data["communities"] = []
     for i, members in enumerate(analysis.communities):
@@ -77,6 +97,55 @@ def to_json(analysis: Analysis, top: int | None = None, **meta: Any) -> dict[str
     ]
     data.update(meta)
     return data
+
+
+def _rank(attrs: dict[str, Any], node: Any) -> tuple[float, float, str]:
+    return (-attrs.get("weighted_degree", 0), -attrs.get("degree", 0), str(node))
+
+
+def sample(graph: nx.Graph, top: int) -> set[Any]:
+    """The ``top`` nodes a page draws: the best connected (highest weighted degree, then degree,
+    then identifier). In a bipartite network the best connected are nearly all on one side
+    (organisations with many innovations, say), with no edge between them: each side gets half
+    (the other side's unused share when it is smaller), the organisations best connected, then
+    the items most linked to those organisations (then best connected), so the sample shows the
+    links between the two sides."""
+    if graph.graph.get("mode") != "bipartite":
+        ranked = sorted(graph.nodes(data=True), key=lambda n: _rank(n[1], n[0]))
+        return {n for n, _ in ranked[:top]}
+    sides: dict[int, list[Any]] = {0: [], 1: []}
+    for node, attrs in graph.nodes(data=True):
+        sides[1 if attrs.get("bipartite") == 1 else 0].append(node)
+    share = min(len(sides[0]), max(top // 2, top - len(sides[1])))
+    orgs = sorted(sides[0], key=lambda n: _rank(graph.nodes[n], n))[:share]
+    chosen = set(orgs)
+    items = sorted(
+        sides[1],
+        key=lambda n: (-sum(1 for m in graph[n] if m in chosen), *_rank(graph.nodes[n], n)),
+    )
+    return chosen | set(items[: top - share])
+
+
+def _edges_left_out(graph: nx.Graph, budget: int) -> list[tuple[Any, Any]]:
+    """The edges beyond ``budget``: each node first keeps its heaviest edge, then the heaviest
+    others are kept (ties: by the nodes' identifiers)."""
+    ranked = sorted(
+        graph.edges(data="weight", default=1),
+        key=lambda e: (-e[2], *sorted((str(e[0]), str(e[1])))),
+    )
+    kept: set[frozenset[Any]] = set()
+    covered: set[Any] = set()
+    for u, v, _ in ranked:
+        if len(kept) >= budget:
+            break
+        if u not in covered or v not in covered:
+            kept.add(frozenset((u, v)))
+            covered.update((u, v))
+    for u, v, _ in ranked:
+        if len(kept) >= budget:
+            break
+        kept.add(frozenset((u, v)))
+    return [(u, v) for u, v, _ in ranked if frozenset((u, v)) not in kept]
 
 
 def _scalar(value: Any) -> Any:

@@ -11,8 +11,9 @@ Rules, so that a partner can check a number by hand:
   one other community when its betweenness is in the top decile of the positive betweenness values;
 - suggestions: pairs of organisations not yet linked in the organisation projection, ranked by
   Adamic–Adar, each with the shared neighbours that justify it (``endpoint.networks.suggest``);
-- above ``SMALL`` nodes the same exact values come from ``endpoint.networks.sampled`` (sparse
-  matrix products instead of Python loops: a test compares both);
+- above ``SMALL`` nodes or ``SMALL_EDGES`` edges the same exact values come from
+  ``endpoint.networks.sampled`` (sparse matrix products instead of Python loops: a test compares
+  both);
 - large graphs (more than ``LARGE`` nodes): betweenness is estimated from sampled sources
   (Brandes–Pich: the estimator of networkx's ``betweenness_centrality(k=..., seed=SEED)``):
   ``PIVOTS`` sources, fewer on the largest graphs (``SOURCE_BUDGET`` sources x nodes, at least
@@ -45,6 +46,7 @@ from endpoint.networks.suggest import suggestions
 SEED = 42
 DIGITS = 4
 SMALL = 500  # above, endpoint.networks.sampled computes betweenness and closeness
+SMALL_EDGES = 5_000  # and above (a capped clique of 445 partners: 35 s in loops, 2 s as products)
 LARGE = 2000
 PIVOTS = 64
 MIN_PIVOTS = 16
@@ -155,14 +157,15 @@ def analyse(graph: nx.Graph, *, seed: int = SEED, limit: int | None = 1000) -> A
     """Set every node's metrics as attributes of ``graph`` and compute the graph's own metrics."""
     pivots = pivots_for(graph)
     size = graph.number_of_nodes()
-    if size <= SMALL:
+    small = size <= SMALL and graph.number_of_edges() <= SMALL_EDGES
+    if small:
         betweenness = _round(nx.betweenness_centrality(graph, normalized=True))
         near = _round(nx.closeness_centrality(graph))
     else:  # the same values (exact when pivots is None) as sparse products
         adjacency = sampled.Adjacency.of(graph)
         betweenness = _round(sampled.betweenness(graph, pivots, seed, adjacency))
         near = _round(sampled.closeness(graph, pivots or size, seed, adjacency))
-    eigen, method = eigenvector(graph, size > SMALL)
+    eigen, method = eigenvector(graph, not small)
     eigen = _round(eigen)
     groups = communities(graph, seed)
     community_of = {node: i for i, group in enumerate(groups) for node in group}

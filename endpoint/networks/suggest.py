@@ -65,6 +65,7 @@ def suggestions(
     nodes = sorted(ties, key=str)
     number = {node: i for i, node in enumerate(nodes)}
     size = len(nodes)
+    tied = [{number[m] for m in ties[node]} for node in nodes]
     scores: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
     visited = 0
@@ -78,12 +79,14 @@ def suggestions(
             break
         visited += len(around) * (len(around) - 1) // 2
         weight = 1 / math.log(len(around))
-        for i, u in enumerate(around):
-            linked = ties[nodes[u]]
-            for v in around[i + 1 :]:
-                if nodes[v] not in linked:
-                    scores[u * size + v] += weight
-                    counts[u * size + v] += 1
+        later = set(around)
+        for u in around:
+            # the unlinked among the later neighbours, as one set difference: a neighbour in a
+            # clique of hundreds (a crowded edition's partners) has none
+            later.discard(u)
+            for v in sorted(later - tied[u]):
+                scores[u * size + v] += weight
+                counts[u * size + v] += 1
     chosen = _best(scores, counts, limit)
     labels = {node: str(graph.nodes[node].get("label", node)) for node in nodes}
     found = [_exact(nodes[key // size], nodes[key % size], ties, labels) for key in chosen]

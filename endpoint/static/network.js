@@ -164,11 +164,25 @@
       msg.communities + " " + m.communities,
       msg.modularity + " " + (m.modularity === null ? "—" : m.modularity)
     ];
-    if (state.data.shown && state.data.shown.nodes < state.data.shown.of) {
-      parts.push(msg.shown_of.replace("{n}", state.data.shown.nodes).replace("{total}", state.data.shown.of));
+    var shown = state.data.shown;
+    var sample = null;
+    if (shown && shown.nodes < shown.of) {
+      // a bipartite sample keeps both sides: say how many of each
+      sample = (shown.items_of !== undefined ? msg.sample_of : msg.shown_of)
+        .replace("{n}", shown.nodes).replace("{total}", shown.of)
+        .replace("{orgs}", shown.organisations).replace("{items}", shown.items);
+      parts.push(sample);
+    }
+    if (shown && shown.edges_capped) {
+      parts.push(msg.edges_shown_of.replace("{n}", shown.edges).replace("{total}", shown.edges_of));
+    }
+    var graph = state.data.graph || {};
+    if (graph.capped) {
+      parts.push(msg.capped.replace(/\{k\}/g, graph.members_kept).replace("{n}", graph.organisations_capped));
     }
     var box = $("net-stats");
     box.textContent = parts.join(" · ");
+    box.dataset.sample = sample ? "yes" : "no";
     box.dataset.visibleNodes = String(visible.length);
     box.dataset.visibleEdges = String(edges.length);
   }

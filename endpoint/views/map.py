@@ -50,20 +50,6 @@ CLIENT_LIMIT = 2000  # features a browser clusters itself; above, the server clu
 POINT_LIMIT = 400  # features a viewport gets one by one; above, clusters
 CELL = 60  # cluster cell, in screen pixels at the requested zoom
 MAX_ZOOM = 22
-# texts of the viewport mode (kept here until they join endpoint.i18n.MESSAGES)
-LOCAL_MESSAGES = {
-    "cluster_here": {"fr": "innovations à cet endroit", "en": "innovations at this place"},
-    "cluster_more": {
-        "fr": "et {n} autres : filtrez pour les voir",
-        "en": "and {n} more: filter to see them",
-    },
-    "stages_here": {"fr": "étapes à cet endroit", "en": "stages at this place"},
-    "bad_parameter": {"fr": "Paramètre de carte invalide", "en": "Invalid map parameter"},
-}
-
-
-def _local(key: str) -> str:
-    return LOCAL_MESSAGES[key].get(current_lang(), LOCAL_MESSAGES[key]["en"])
 
 
 @dataclass
@@ -132,7 +118,7 @@ def layer_index(store: Store, name: str, lang: str) -> LayerIndex:
 
 
 def _bad(what: str, raw: str) -> ApiError:
-    return ApiError(400, f"{_local('bad_parameter')} {what}={raw!r}")
+    return ApiError(400, f"{t('map_bad_parameter')} {what}={raw!r}")
 
 
 def _viewport_args() -> tuple[dict[str, str], tuple[float, ...] | None, int | None, int | None]:
@@ -318,8 +304,7 @@ def map_page() -> str:
         "totals": totals,
         "departments": "/static/geo/franche-comte-departements.geojson",
         "region": "/static/geo/franche-comte-region.geojson",
-        "messages": {key[4:]: t(key) for key in _JS_MESSAGES}
-        | {key: _local(key) for key in ("cluster_here", "cluster_more", "stages_here")},
+        "messages": {key[4:]: t(key) for key in _JS_MESSAGES},
     }
     return render_template("map.html", config=config)
 
@@ -363,4 +348,7 @@ _JS_MESSAGES = (
     "map_located_region",
     "map_located_carrier-region",
     "map_located_stage",
+    "map_cluster_here",
+    "map_cluster_more",
+    "map_stages_here",
 )

@@ -212,4 +212,7 @@ _JS_MESSAGES = (
     "net_edition_node",
     "net_organisation",
     "net_shown_of",
+    "net_sample_of",
+    "net_edges_shown_of",
+    "net_capped",
 )

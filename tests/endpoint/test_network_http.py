@@ -185,11 +185,30 @@ def test_cli_to_standard_output_and_errors(runner: CliRunner, published: Path) -
 
 
 def test_top_keeps_the_best_connected_nodes(client: FlaskClient) -> None:
-    whole = client.get("/network/partner-innovation.json").get_json()
-    top = client.get("/network/partner-innovation.json?top=5").get_json()
-    assert top["shown"] == {"nodes": 5, "of": len(whole["nodes"])}
+    whole = client.get("/network/co-organisation.json").get_json()
+    top = client.get("/network/co-organisation.json?top=5").get_json()
+    assert top["shown"] == {
+        "nodes": 5,
+        "of": len(whole["nodes"]),
+        "edges": len(top["edges"]),
+        "edges_of": len(whole["edges"]),
+        "edges_capped": False,
+    }
     assert top["metrics"] == whole["metrics"]
     best = sorted(whole["nodes"], key=lambda n: (-n["weighted_degree"], -n["degree"], n["id"]))
     assert {n["id"] for n in top["nodes"]} == {n["id"] for n in best[:5]}
     kept = {n["id"] for n in top["nodes"]}
     assert all(e["source"] in kept and e["target"] in kept for e in top["edges"])
+
+
+def test_top_of_a_bipartite_network_keeps_both_sides(client: FlaskClient) -> None:
+    whole = client.get("/network/partner-innovation.json").get_json()
+    top = client.get("/network/partner-innovation.json?top=6").get_json()
+    best = sorted(whole["nodes"], key=lambda n: (-n["weighted_degree"], -n["degree"], n["id"]))
+    assert {n["bipartite"] for n in best[:3]} == {0}  # the best connected: organisations only
+    orgs = [n["id"] for n in top["nodes"] if n["bipartite"] == 0]
+    items = [n["id"] for n in top["nodes"] if n["bipartite"] == 1]
+    assert set(orgs) == {n["id"] for n in [m for m in best if m["bipartite"] == 0][:3]}
+    assert len(items) == 3 and top["edges"]
+    assert top["shown"]["organisations"] == 3 == top["shown"]["items"]
+    assert top["shown"]["organisations_of"] + top["shown"]["items_of"] == len(whole["nodes"])

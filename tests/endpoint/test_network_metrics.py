@@ -147,7 +147,7 @@ def test_projection_weights_and_lists_the_shared_items() -> None:
         "kind": "co-organisation",
         "mode": "projection",
         "edition": "all",
-        "items_left_out": 0,
+        "capped": False,
     }
 
 
@@ -175,12 +175,21 @@ def test_bipartite_graph_keeps_both_sides_and_reasons() -> None:
     assert projected["o:a"]["o:b"]["innovations"] == ["i:1"]
 
 
-def test_projection_leaves_out_crowded_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "PAIR_BUDGET", 1)  # e:1 adds one pair, e:2 three
+def test_projection_caps_crowded_items_and_keeps_real_weights(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(build, "PAIR_BUDGET", 3)  # e:1 adds one pair, e:2 three: 4 > 3
     graph = build_network("co-organisation", _rows(), Catalog({}), mode="projection")
-    assert graph.graph["items_left_out"] == 1  # e:2 has three organisers
-    assert graph["o:a"]["o:b"]["events"] == ["e:1"]
-    assert not graph.has_edge("o:a", "o:c")
+    assert graph.graph["capped"] is True
+    assert graph.graph["members_kept"] == 2 and graph.graph["capped_items"] == ["e:2"]
+    assert graph.graph["pairs_implied"] == 4 and graph.graph["pair_budget"] == 3
+    assert "exceed the budget of 3" in graph.graph["capped_reason"]
+    # e:2 links its two most active organisers (a and b: two events each), with both events
+    assert graph["o:a"]["o:b"]["events"] == ["e:1", "e:2"]
+    assert graph["o:a"]["o:b"]["weight"] == 2
+    assert not graph.has_edge("o:a", "o:c") and not graph.has_edge("o:b", "o:c")
+    assert graph.nodes["o:c"]["ties_capped"] is True
+    assert "ties_capped" not in graph.nodes["o:a"]
 
 
 def test_large_graphs_are_estimated_close_to_the_exact_values(

@@ -45,9 +45,10 @@ def test_vectorised_betweenness_is_networkx_estimator(name: str, k: int | None) 
             assert found[node] == pytest.approx(expected[node], abs=1e-12)
 
 
-def test_medium_graphs_keep_exact_values(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("limit", ["SMALL", "SMALL_EDGES"])
+def test_medium_graphs_keep_exact_values(monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
     graph = nx.disjoint_union(nx.karate_club_graph(), nx.path_graph(9))
-    monkeypatch.setattr(metrics, "SMALL", 5)  # sparse products instead of networkx's loops
+    monkeypatch.setattr(metrics, limit, 5)  # sparse products instead of networkx's loops
     result = metrics.analyse(graph)
     assert result.stats["approximate"] == []
     expected = {
