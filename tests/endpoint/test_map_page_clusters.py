@@ -131,6 +131,9 @@ def test_server_mode_list_link_leads_to_the_page(live_server: str, page, few_poi
     href = link.get_attribute("href")
     assert "innovations at this place" in page.text_content(".leaflet-popup h3")
     link.click()
-    page.wait_for_url("**/doc/innovation/**")
+    # the navigation is what this test is about: wait for it to commit, not for the new page's
+    # every resource (on a loaded machine that can take longer than the default 30 s)
+    page.wait_for_url("**/doc/innovation/**", wait_until="commit")
     assert href.rsplit("/", 1)[-1] in page.url
+    page.wait_for_selector("h1", timeout=90_000)
     assert page.problems == []
