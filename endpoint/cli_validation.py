@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,9 +65,8 @@ def checked(result: BuildResult, no_cache: bool, lang: str = "en") -> Validation
         if cache is not None:
             cache.close()
     spent = time.perf_counter() - start
-    reused = f", {report.reused} unchanged since the last validation" if cache else ""
+    reused = f", {report.reused} unchanged since the last validation" if cache is not None else ""
     click.echo(f"Validated {report.records_checked} records{reused} in {spent:.1f} s.", err=True)
-    sys.stderr.flush()
     return report
 
 

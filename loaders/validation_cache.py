@@ -55,6 +55,7 @@ _CODE = (
     "validation.py",
     "report.py",
     "neighbourhood.py",
+    "validation_cache.py",  # how entries are stored
 )
 _ROOT = URIRef("urn:x-rallynov:validation-report")  # stands for the report node in stored triples
 

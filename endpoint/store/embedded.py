@@ -48,11 +48,17 @@ def ntriples(triples: Iterable[Triple] | NTriples) -> NTriples:
 
 
 def fill(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple] | NTriples]) -> dict[str, int]:
-    """Bulk-load graphs into a pyoxigraph store; returns the distinct triples per graph."""
+    """Bulk-load graphs into a pyoxigraph store (strictly: a graph that is not valid RDF is
+    refused with StoreError); returns the distinct triples per graph."""
     counts: dict[str, int] = {}
     for name, triples in graphs.items():
         text = ntriples(triples)
-        store.bulk_load(text.data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        try:
+            store.bulk_load(text.data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        except SyntaxError as exc:
+            raise StoreError(
+                f"graph <{name}> is not valid RDF, nothing was published: {exc}"
+            ) from exc
         counts[str(name)] = text.count
     return counts
 
@@ -65,19 +71,14 @@ def _write_version(
 ) -> tuple[ox.Store, dict[str, int]]:
     """Each graph parsed strictly into a new in-memory store, then written to ``folder`` as
     N-Triples and synced; the store and the distinct triples per graph."""
+    texts = {name: ntriples(triples) for name, triples in graphs.items()}
+    memory = ox.Store()
+    counts = fill(memory, texts)  # before anything is written: invalid RDF publishes nothing
     folder.mkdir(parents=True)
-    memory, counts, manifest = ox.Store(), {}, []
-    for number, (name, triples) in enumerate(graphs.items()):
-        text = ntriples(triples)
-        try:
-            memory.bulk_load(text.data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-        except SyntaxError as exc:
-            raise StoreError(
-                f"graph <{name}> is not valid RDF, nothing was published: {exc}"
-            ) from exc
+    manifest = []
+    for number, (name, text) in enumerate(texts.items()):
         file = f"graph-{number}.nt"
         _write_synced(folder / file, text.data)
-        counts[str(name)] = text.count
         manifest.append({"graph": str(name), "file": file, "triples": text.count})
     _write_synced(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
     return memory, counts

@@ -9,7 +9,6 @@ import pytest
 
 from endpoint.app import create_app
 from endpoint.store import EmbeddedStore
-from endpoint.views import home
 from loaders import build_graphs
 
 RALLY = "https://w3id.org/rallynov/def#"
@@ -83,18 +82,11 @@ def test_home_explains_the_uri_policy(client) -> None:  # type: ignore[no-untype
     assert "never change" in html
 
 
-def test_home_counts_are_computed_once_per_dataset_version(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_home_counts_are_computed_once_per_dataset_version(summary_calls: list[int]) -> None:
     graphs = build_graphs([Path(__file__).parent.parent / "data" / "mini"], include_default=False)
     store = EmbeddedStore()
     store.publish(graphs.named_graphs())
-    calls: list[int] = []
-    original = home.dataset_summary
-
-    def counting(s):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return original(s)
-
-    monkeypatch.setattr(home, "dataset_summary", counting)
+    calls = summary_calls
     client = create_app({"TESTING": True, "STORE_OBJECT": store}).test_client()
     first = client.get("/").data.decode()
     client.get("/?lang=en")

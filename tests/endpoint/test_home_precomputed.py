@@ -41,18 +41,11 @@ def schema_org_of(html: str) -> dict[str, object]:
 
 
 def test_the_warm_up_computes_the_counts_before_the_first_visit(
-    monkeypatch: pytest.MonkeyPatch,
+    summary_calls: list[int],
 ) -> None:
     store = mini_store("home-warm-up-test")
     app = create_app({"TESTING": True, "STORE_OBJECT": store})
-    calls: list[int] = []
-    original = home.dataset_summary
-
-    def counting(s):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return original(s)
-
-    monkeypatch.setattr(home, "dataset_summary", counting)
+    calls = summary_calls
     with app.app_context():
         home.warm_home(app)
     assert calls == [1]
