@@ -35,7 +35,10 @@ def _settled(page, **expected: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _go(page, where: tuple[float, float], zoom: int) -> None:  # type: ignore[no-untyped-def]
-    """Move the map and wait until the innovations of the new view are drawn."""
+    """Close any popup (Leaflet keeps a closing one in the page for its 200 ms fade), move the map
+    and wait until the innovations of the new view are drawn."""
+    page.evaluate("window.rallynovMap.map.closePopup()")
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
     drawn = page.evaluate("window.rallynovMap.state.drawn")
     page.evaluate(
         "([lat, lon, zoom]) => window.rallynovMap.map.setView([lat, lon], zoom, {animate: false})",
