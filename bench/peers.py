@@ -162,8 +162,10 @@ def start_ours(
     threads: int = 8,
     timeout: float = 900,
     extra: list[Server] | None = None,
+    warmup: bool = True,
 ) -> Server:
-    """``rallynov serve --store STORE`` on a free port of 127.0.0.1."""
+    """``rallynov serve --store STORE`` on a free port of 127.0.0.1 (``warmup=False``: with
+    ``--no-warmup``, for runs whose measures never use what the warm-up precomputes)."""
     port, log = free_port(), work / f"{name}.log"
     started = time.perf_counter()
     process = _spawn(
@@ -178,6 +180,7 @@ def start_ours(
             store,
             "--threads",
             str(threads),
+            "--warmup" if warmup else "--no-warmup",
         ],
         log,
         our_env(max_rows),
@@ -185,7 +188,7 @@ def start_ours(
     site = f"http://127.0.0.1:{port}"
     wait_until_answering(site + "/sparql?query=ASK%7B%7D", process, log, timeout)
     answering = time.perf_counter() - started
-    warm_s = wait_until_warm(process, log, timeout)
+    warm_s = wait_until_warm(process, log, timeout) if warmup else None
     processes = [process] + [p for s in extra or [] for p in s.processes]
     server = Server(name, site + "/sparql", processes, site, [log], answering)
     server.warmup_s = warm_s

@@ -724,6 +724,13 @@ def machine_section(results: dict[str, dict[str, Any]]) -> list[str]:
             f"{s.get('reps')} repetitions or {s.get('budget')} s per query, {s.get('seconds')} s per "
             f"throughput run, {s.get('clients')} clients{' (--quick)' if s.get('quick') else ''}"
         )
+        for run in res.get("runs", [])[1:]:  # --resume: peers measured in a later run
+            out.append(
+                f"  - resumed {run['date']} (load average {run['loadavg_start'][0]:.2f} at start, "
+                f"{run.get('loadavg_end', [float('nan')])[0]:.2f} at end): measured "
+                f"{', '.join(run['peers'])} again; the build, validation and other peers are "
+                "from the first run"
+            )
     skipped = [
         (size, n, why) for size, r in results.items() for n, why in r.get("skipped", {}).items()
     ]

@@ -220,27 +220,58 @@ def save_partial(result: dict[str, Any]) -> None:
     )
 
 
-def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "size": size,
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "loadavg_start": os.getloadavg(),
-        "settings": settings_of(cfg),
-        "machine": cfg.machine,
-    }
-    log(f"[{size}] build (ours vs oxigraph load)")
-    build = build_speed.build_size(size, work)
-    result["build"] = build
-    whole = size == "bundled" or int(size) <= cfg.validate_max
-    log(f"[{size}] validation (record by record{', and over the whole graph' if whole else ''})")
-    result["validation"] = build_speed.validate_size(
-        size, work, cfg.validate_timeout, whole=whole, records_timeout=cfg.records_timeout
+def resumed(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any] | None:
+    """With ``--resume``: the size's earlier results, to which this run adds the peers it names
+    (their earlier figures are replaced). The build, validation, networks and other peers are
+    kept, so ``--work`` must be the earlier run's folder, which still holds the built store."""
+    path = RESULTS / f"{size}.json"
+    if not cfg.resume or not path.exists():
+        return None
+    earlier: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    needed = [work / f"store-{size}", work / f"{size}-public.nt"]
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        raise SystemExit(f"--resume {size}: the earlier run's files are not in --work: {missing}")
+    for name in cfg.peers:
+        earlier["peers"].pop(name, None)
+        earlier.get("skipped", {}).pop(name, None)
+    earlier.setdefault("runs", [{"date": earlier["date"], "loadavg_start": earlier["loadavg_start"]}])
+    earlier["runs"].append(
+        {
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "loadavg_start": os.getloadavg(),
+            "peers": list(cfg.peers),
+        }
     )
-    store_dir, public_nt = work / f"store-{size}", work / f"{size}-public.nt"
-    result["peers"], result["skipped"] = {}, {}
+    return earlier
 
-    innovation: str | None = None
-    items: list[Item] = []
+
+def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
+    store_dir, public_nt = work / f"store-{size}", work / f"{size}-public.nt"
+    earlier = resumed(size, cfg, work)
+    if earlier is not None:
+        log(f"[{size}] resumed: build, validation and {sorted(earlier['peers'])} kept")
+        result, build = earlier, earlier["build"]
+    else:
+        result = {
+            "size": size,
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "loadavg_start": os.getloadavg(),
+            "settings": settings_of(cfg),
+            "machine": cfg.machine,
+            "peers": {},
+            "skipped": {},
+        }
+        log(f"[{size}] build (ours vs oxigraph load)")
+        build = result["build"] = build_speed.build_size(size, work)
+        whole = size == "bundled" or int(size) <= cfg.validate_max
+        log(f"[{size}] validation (record by record{', and over the whole graph' if whole else ''})")
+        result["validation"] = build_speed.validate_size(
+            size, work, cfg.validate_timeout, whole=whole, records_timeout=cfg.records_timeout
+        )
+
+    innovation: str | None = result.get("innovation")
+    items: list[Item] = named_items() + bench_items(innovation) if innovation else []
     order = [
         p
         for p in ("oxigraph", "ours", "ours-remote", "rdflib-endpoint", "virtuoso")
@@ -280,9 +311,17 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
                 shutil.rmtree(location, ignore_errors=True)
                 backing = peers.start_oxigraph("ours-remote-backing", location, work)
                 extra["publish"] = peers.publish_remote(backing.query_url, build["source"])
+                # no warm-up: the query mix never uses what it precomputes (networks, map layers,
+                # downloads), and pages are measured on the embedded store only
                 server = peers.start_ours(
-                    name, backing.query_url, work, max_rows=cfg.max_rows, extra=[backing]
+                    name,
+                    backing.query_url,
+                    work,
+                    max_rows=cfg.max_rows,
+                    extra=[backing],
+                    warmup=False,
                 )
+                extra["warmup"] = "off (--no-warmup)"
             elif name == "rdflib-endpoint":
                 server = peers.start_rdflib_endpoint(
                     name, public_nt, work, timeout=cfg.load_timeout
@@ -314,14 +353,19 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
             data = measure_peer(server, peer_items, peer_cfg, is_ours, pages, render)
             data.update(extra)
             data["peak_rss_mb"] = server.peak_rss_mb()
+            data["measured"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+            data["loadavg"] = os.getloadavg()
             result["peers"][name] = data
             save_partial(result)
         finally:
             server.stop()
-    if size in cfg.network_sizes:
+    if size in cfg.network_sizes and "networks" not in result:
         log(f"[{size}] networks and map layers")
         result["networks"] = frontend.network_costs(store_dir, cfg.network_timeout)
     result["loadavg_end"] = os.getloadavg()
+    if "runs" in result:
+        result["runs"][-1]["loadavg_end"] = result["loadavg_end"]
+    result.pop("complete", None)
     return result
 
 
@@ -387,6 +431,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--remote-max", type=int, default=100000)
     parser.add_argument(
         "--work", type=Path, default=None, help="scratch folder (default: a temp one)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="add the --peers to a size's earlier results (same --work folder) instead of "
+        "starting again",
     )
     cfg = parser.parse_args()
     cfg.reps, cfg.budget, cfg.seconds = (5, 1.0, 3.0) if cfg.quick else (20, 3.0, 10.0)
