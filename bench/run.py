@@ -235,7 +235,9 @@ def resumed(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any] | 
     for name in cfg.peers:
         earlier["peers"].pop(name, None)
         earlier.get("skipped", {}).pop(name, None)
-    earlier.setdefault("runs", [{"date": earlier["date"], "loadavg_start": earlier["loadavg_start"]}])
+    earlier.setdefault(
+        "runs", [{"date": earlier["date"], "loadavg_start": earlier["loadavg_start"]}]
+    )
     earlier["runs"].append(
         {
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -265,7 +267,9 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
         log(f"[{size}] build (ours vs oxigraph load)")
         build = result["build"] = build_speed.build_size(size, work)
         whole = size == "bundled" or int(size) <= cfg.validate_max
-        log(f"[{size}] validation (record by record{', and over the whole graph' if whole else ''})")
+        log(
+            f"[{size}] validation (record by record{', and over the whole graph' if whole else ''})"
+        )
         result["validation"] = build_speed.validate_size(
             size, work, cfg.validate_timeout, whole=whole, records_timeout=cfg.records_timeout
         )
