@@ -6,8 +6,10 @@ Expected failures become a sentence and an exit status (2: input or store unread
 
 from __future__ import annotations
 
+import csv
 import importlib
 import io
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -185,8 +187,9 @@ def stats(store_path: Path | None) -> None:
             click.echo(f"  {row['key'].value:48} {row['n'].value}")
 
 
-def render_results(results: Any, fmt: str) -> str:
-    """SELECT/ASK as a table, CSV or SPARQL JSON; CONSTRUCT/DESCRIBE as Turtle (or N-Triples for csv)."""
+def render_results(results: Any, fmt: str, rows: slice = slice(None)) -> str:
+    """SELECT/ASK as a table, CSV or SPARQL JSON; CONSTRUCT/DESCRIBE as Turtle (or N-Triples for
+    csv). ``rows``: the solutions of a SELECT to print (a page; all by default)."""
     if isinstance(results, ox.QueryTriples):
         out = io.BytesIO()
         ox.serialize(results, out, ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE)
@@ -200,9 +203,27 @@ def render_results(results: Any, fmt: str) -> str:
         results.serialize(
             out, ox.QueryResultsFormat.CSV if fmt == "csv" else ox.QueryResultsFormat.JSON
         )
-        return out.getvalue().decode()
+        text = out.getvalue().decode()
+        return text if rows == slice(None) else _page_of(text, fmt, rows)
     variables = [v.value for v in results.variables]
-    rows = [[_cell(solution[v]) for v in variables] for solution in results]
+    table = [[_cell(solution[v]) for v in variables] for solution in results]
+    return _table(variables, table[rows])
+
+
+def _page_of(text: str, fmt: str, rows: slice) -> str:
+    """The ``rows`` of serialised SELECT results (SPARQL JSON or CSV, read back with the json
+    and csv modules: a CSV value may hold a line break)."""
+    if fmt == "json":
+        data = json.loads(text)
+        data["results"]["bindings"] = data["results"]["bindings"][rows]
+        return json.dumps(data, ensure_ascii=False)
+    header, *body = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *body[rows]])
+    return out.getvalue()
+
+
+def _table(variables: list[str], rows: list[list[str]]) -> str:
     widths = [max([len(v), *(len(r[i]) for r in rows)]) for i, v in enumerate(variables)]
     lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
@@ -269,8 +290,12 @@ def query(
     with user_errors():
         store = reading_store(store_path)
         try:
-            results = run_named_cli(store, name, params) if name else store.query(sparql or "")
-            text = render_results(results, fmt)
+            results, rows = (
+                run_named_cli(store, name, params)
+                if name
+                else (store.query(sparql or ""), slice(None))
+            )
+            text = render_results(results, fmt, rows)
         except SyntaxError as exc:
             raise InputFailed(f"the query is not valid SPARQL: {exc}") from exc
     click.echo(text)

@@ -14,9 +14,11 @@ import click
 
 from endpoint.named_queries import (
     NamedQuery,
+    Page,
     ParameterError,
     UnknownQueryError,
     load_named_queries,
+    parse_paging,
 )
 from endpoint.store.base import QueryResults, Store
 
@@ -49,18 +51,20 @@ def named_query(name: str, queries: Mapping[str, NamedQuery] | None = None) -> N
 
 def run_named_cli(
     store: Store, name: str, params: Iterable[str] | Mapping[str, str] = ()
-) -> QueryResults:
-    """Run the named query on ``store``; ``params`` as ``k=v`` strings or a mapping.
+) -> tuple[QueryResults, slice]:
+    """Run the named query on ``store``; ``params`` as ``k=v`` strings or a mapping, with
+    ``limit`` and ``offset`` paging as in the API (the whole result when they are not given).
 
-    Returns the pyoxigraph results, ready for ``endpoint.cli.render_results``.
+    Returns the pyoxigraph results and the rows to print, for ``endpoint.cli.render_results``.
     """
     query = named_query(name)
     values = dict(params) if isinstance(params, Mapping) else parse_params(params)
     try:
+        offset, limit = parse_paging(values, default=None, most=10**18)
         sparql = query.bound(values)
     except ParameterError as exc:
         raise click.UsageError(f"{exc} (see 'rallynov query --list')") from exc
-    return store.query(sparql)
+    return store.query(sparql), Page(offset, limit, 0).slice
 
 
 def describe_named_queries(lang: str = "en") -> str:
@@ -74,4 +78,5 @@ def describe_named_queries(lang: str = "en") -> str:
             else:
                 status = "required" if param.required else "optional"
             lines.append(f"    --param {param.name}=...  {param.type}, {status}: {param.expected}")
+    lines.append("Every named query also takes --param limit=N and --param offset=N (paging).")
     return "\n".join(lines)
