@@ -36,13 +36,14 @@ def load_store(location: str | None, settings: Mapping[str, Any] | None = None) 
     return memory
 
 
-# gzip (flask-compress) for the data answers, when the client sends Accept-Encoding: gzip. Files
-# sent from disk (downloads, some already .gz) are streams and stay as they are. A strong ETag
-# gets GZIP_ETAG_SUFFIX on a gzip answer, so that it differs from the identity answer's.
-GZIP_PATHS = ("/api/", "/sparql", "/map/", "/network/")
+# gzip (flask-compress) for every answer worth it, when the client sends Accept-Encoding: gzip:
+# data, HTML pages and the static files (CSS, scripts, vendored libraries). Files sent from disk
+# that are not static (downloads, some already .gz) are streams and stay as they are. A strong
+# ETag gets GZIP_ETAG_SUFFIX on a gzip answer, so that it differs from the identity answer's.
+STATIC_PATH = "/static/"
 GZIP_ETAG_SUFFIX = ":gzip"
 COMPRESS = {
-    "COMPRESS_REGISTER": False,  # only GZIP_PATHS, by the hook of install_compression
+    "COMPRESS_REGISTER": False,  # by the hook of install_compression
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_STREAMS": False,
     "COMPRESS_MIMETYPES": [
@@ -50,7 +51,7 @@ COMPRESS = {
         *("application/sparql-results+json", "application/sparql-results+xml", "text/turtle"),
         *("text/tab-separated-values", "application/n-triples", "application/rdf+xml"),
         *("application/xml", "text/xml", "application/gexf+xml", "application/graphml+xml"),
-        "text/html",
+        *("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"),
     ],
     # the gzip of an answer served again is kept (by URL and strong ETag): see GzipCache
     "COMPRESS_CACHE_KEY": lambda _request: g.get("rallynov_gzip_key", ""),
@@ -69,7 +70,7 @@ class GzipCache(ResultCache):
 
 
 def install_compression(app: Flask) -> None:
-    """gzip the answers under GZIP_PATHS (registered last, so it runs first of the app hooks)."""
+    """gzip the answers (registered last, so it runs first of the app hooks)."""
     for key, value in COMPRESS.items():
         app.config.setdefault(key, value)
     cache = GzipCache(max_entries=1024, max_bytes=128 << 20, max_item=32 << 20)
@@ -78,8 +79,11 @@ def install_compression(app: Flask) -> None:
 
     @app.after_request
     def _gzip(response: Response) -> Response:
-        if not request.path.startswith(GZIP_PATHS):
-            return response
+        if request.path.startswith(STATIC_PATH) and response.status_code == 200:
+            # a static file is a small stream (send_file): read it so that it can be compressed
+            # (once per file version: send_file's ETag is strong)
+            response.direct_passthrough = False
+            response.make_sequence()
         etag, weak = response.get_etag()
         g.rallynov_gzip_key = f"{request.url} {etag}" if etag and not weak else ""
         return compress.after_request(response)

@@ -96,8 +96,25 @@ def test_the_replay_keeps_gzip_and_identity_apart(live_server) -> None:  # type:
 def test_small_errors_and_other_routes_are_left_alone(live_server) -> None:  # type: ignore[no-untyped-def]
     status, headers, body = fetch(live_server, "/api/queries/network-nodes?limit=-1", GZIP)
     assert status == 400 and headers.get("Content-Encoding") is None and b"'limit'" in body
-    status, headers, _ = fetch(live_server, "/queries", {"Accept": "text/html", **GZIP})
-    assert status == 200 and headers.get("Content-Encoding") is None
+    status, headers, _ = fetch(live_server, "/static/site.css?v=0", {"Range": "bytes=0-9", **GZIP})
+    assert status == 206 and headers.get("Content-Encoding") is None  # a range stays as it is
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/queries", "/doc/organisation/cress.html", "/static/network.js", "/static/site.css"],
+)
+def test_pages_and_static_files_are_gzipped(live_server, path) -> None:  # type: ignore[no-untyped-def]
+    status, plain_headers, plain = fetch(live_server, path, PLAIN)
+    assert status == 200 and plain_headers.get("Content-Encoding") is None
+    status, headers, body = fetch(live_server, path, GZIP)
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == plain and len(body) < len(plain)
+    assert "accept-encoding" in vary(headers)
+    if path.startswith("/static/"):  # send_file's strong ETag, with the gzip suffix
+        assert headers["ETag"] == plain_headers["ETag"][:-1] + GZIP_ETAG_SUFFIX + '"'
+        status, again, body = fetch(live_server, path, {"If-None-Match": headers["ETag"], **GZIP})
+        assert status == 304 and body == b""
 
 
 def test_gzip_downloads_are_not_compressed_twice(live_server) -> None:  # type: ignore[no-untyped-def]
