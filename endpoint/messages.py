@@ -447,6 +447,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "échantillon de {n} nœuds sur {total} : les {orgs} organisations les plus liées et les {items} éléments les plus liés à elles (téléchargez le réseau complet)",
         "en": "a sample of {n} of {total} nodes: the {orgs} best-connected organisations and the {items} items most linked to them (download the whole network)",
     },
+    "net_whole_metrics": {"fr": "réseau entier : {metrics}", "en": "whole network: {metrics}"},
     "net_edges_shown_of": {
         "fr": "les {n} liens les plus forts dessinés sur {total}",
         "en": "the {n} strongest links drawn of {total}",

@@ -158,12 +158,13 @@
     var m = state.data.metrics;
     var visible = visibleNodes();
     var edges = visible.edgesWith(visible);
-    var parts = [
-      visible.length + " " + msg.nodes, edges.length + " " + msg.edges,
+    var parts = [visible.length + " " + msg.nodes, edges.length + " " + msg.edges];
+    // density, components, communities and modularity are the whole graph's (the server's)
+    var metrics = [
       msg.density + " " + m.density, msg.components + " " + m.components,
       msg.communities + " " + m.communities,
       msg.modularity + " " + (m.modularity === null ? "—" : m.modularity)
-    ];
+    ].join(", ");
     var shown = state.data.shown;
     var sample = null;
     if (shown && shown.nodes < shown.of) {
@@ -176,6 +177,8 @@
     if (shown && shown.edges_capped) {
       parts.push(msg.edges_shown_of.replace("{n}", shown.edges).replace("{total}", shown.edges_of));
     }
+    var partial = sample !== null || (shown && shown.edges_capped);
+    parts.push(partial ? msg.whole_metrics.replace("{metrics}", metrics) : metrics);
     var graph = state.data.graph || {};
     if (graph.capped) {
       parts.push(msg.capped.replace(/\{k\}/g, graph.members_kept).replace("{n}", graph.organisations_capped));

@@ -182,6 +182,7 @@ _JS_MESSAGES = (
     "net_edges",
     "net_density",
     "net_components",
+    "net_whole_metrics",
     "net_modularity",
     "net_communities",
     "net_community",

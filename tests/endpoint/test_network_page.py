@@ -26,6 +26,10 @@ def test_network_page_draws_filters_and_leads_to_pages(live_server: str, page) -
     everything = _visible(page)
     assert everything == page.evaluate("window.rallynovNetwork.cy.nodes().length") > 0
     assert page.evaluate("window.rallynovNetwork.cy.edges().length") > 0
+    stats = page.text_content("#net-stats") or ""
+    # the whole graph is drawn: its metrics need no "whole network" label
+    assert f"{everything} nodes · " in stats and "density " in stats
+    assert "whole network" not in stats
     page.screenshot(path=str(SCREENS / "network-co-organisation.png"))
 
     # edition filter: the 2014 slice has fewer organisers

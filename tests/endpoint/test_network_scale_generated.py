@@ -197,6 +197,9 @@ def test_page_draws_both_sides_and_says_it_is_a_sample(  # type: ignore[no-untyp
     stats = page.text_content("#net-stats") or ""
     assert "a sample of 40 of" in stats
     assert "the 20 best-connected organisations and the 20 items most linked to them" in stats
+    # the drawn counts are the sample's; the graph metrics are said to be the whole network's
+    assert stats.startswith(f"{sum(sides)} nodes · ")
+    assert "whole network: density " in stats
     assert page.get_attribute("#net-stats", "data-sample") == "yes"
     page.screenshot(path=str(SCREENS / "network-partner-innovation-sample.png"))
 
