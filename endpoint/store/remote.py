@@ -64,6 +64,10 @@ DEFAULT_MANIFEST = BASE + "graph/manifest"
 NO_GRAPH = BASE + "graph/none"  # named in the protocol dataset when a caller asks for no graph
 ST = BASE + "def/store#"
 CHUNK = 5000  # triples per INSERT DATA request when there is no Graph Store endpoint
+# triples per Graph Store request (about 20 MB of N-Triples): a whole graph of millions of
+# triples in one request outlasts any timeout (one PUT of 4.4M triples to `oxigraph serve` took
+# more than 600 s), while each of these takes seconds
+GSP_CHUNK = 100_000
 
 
 class SwitchUncertainError(StoreUnavailable):
@@ -284,16 +288,14 @@ class RemoteStore(Store):
         return before.previous.meta
 
     def _load(self, graph: str, triples: list[ox.Triple]) -> None:
-        """PUT the graph over the Graph Store Protocol, else INSERT DATA in chunks."""
-        if self.http.put_graph(graph, serialize(triples)):
+        """The graph over the Graph Store Protocol (a PUT, then POSTs adding to it, GSP_CHUNK
+        triples each), else SPARQL Update (INSERT DATA, CHUNK triples each)."""
+        first, *rest = _chunks(triples, GSP_CHUNK)
+        if self.http.put_graph(graph, serialize(first)):
+            for chunk in rest:
+                self.http.add_to_graph(graph, serialize(chunk))
             return
-        # Triples sharing a blank node must go in one request (labels are scoped to it).
-        plain = [t for t in triples if not has_blank(t)]
-        blank = [t for t in triples if has_blank(t)]
-        chunks = [plain[i : i + CHUNK] for i in range(0, len(plain), CHUNK)]
-        if blank:
-            chunks.append(blank)
-        for chunk in chunks:
+        for chunk in _chunks(triples, CHUNK):
             self.http.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{serialize(chunk).decode()}}} }}")
 
     def _check_loaded(self, version: Version, counts: Mapping[str, int]) -> None:
@@ -380,3 +382,17 @@ def _physical(logical: Iterable[str], names: Mapping[str, str]) -> list[str]:
     """Versioned names of the asked graphs; unknown graphs are left out (they read as empty)."""
     found = [names[g] for g in dict.fromkeys(logical) if g in names]
     return found or [NO_GRAPH]
+
+
+def _chunks(triples: list[ox.Triple], size: int) -> list[list[ox.Triple]]:
+    """``triples`` in requests of ``size``; the triples with a blank node all in the last one
+    (a blank node's label is scoped to its request). Always at least one (maybe empty) chunk.
+
+    >>> a, b = ox.NamedNode("http://a"), ox.BlankNode("b")
+    >>> [len(c) for c in _chunks([ox.Triple(a, a, a)] * 5 + [ox.Triple(b, a, a)], 2)]
+    [2, 2, 1, 1]
+    """
+    plain = [t for t in triples if not has_blank(t)]
+    blank = [t for t in triples if has_blank(t)]
+    chunks = [plain[i : i + size] for i in range(0, len(plain), size)]
+    return [*chunks, blank] if blank or not chunks else chunks

@@ -287,16 +287,28 @@ class SparqlHttp:
         """
         if not self.gsp_url:
             return False
-        separator = "&" if "?" in self.gsp_url else "?"
-        url = f"{self.gsp_url}{separator}graph={urllib.parse.quote(graph, safe='')}"
         try:
-            self._send("PUT", url, ntriples, "application/n-triples", "Graph Store upload")
+            self._send(
+                "PUT", self._gsp(graph), ntriples, "application/n-triples", "Graph Store upload"
+            )
         except StoreError as exc:
             if isinstance(exc, StoreUnavailable) or not _gsp_missing(exc):
                 raise
             self.gsp_url = None
             return False
         return True
+
+    def add_to_graph(self, graph: str, ntriples: bytes) -> None:
+        """Add N-Triples to ``graph`` (a Graph Store Protocol POST, which merges), after a
+        :meth:`put_graph` that returned True."""
+        self._send(
+            "POST", self._gsp(graph), ntriples, "application/n-triples", "Graph Store upload"
+        )
+
+    def _gsp(self, graph: str) -> str:
+        assert self.gsp_url is not None
+        separator = "&" if "?" in self.gsp_url else "?"
+        return f"{self.gsp_url}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
 def _gsp_missing(exc: StoreError) -> bool:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+import endpoint.store.remote as remote
 import endpoint.store.remote_http as remote_http
 import endpoint.store.remote_names as remote_names
 import endpoint.store.remote_terms as remote_terms
@@ -169,7 +170,7 @@ def test_graph_names_are_translated_only_in_graph_clauses() -> None:
 
 
 def test_the_docstring_examples_run() -> None:
-    for module in (remote_http, remote_names, remote_terms):
+    for module in (remote, remote_http, remote_names, remote_terms):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
