@@ -213,6 +213,14 @@ def log(text: str) -> None:
     print(time.strftime("%H:%M:%S"), text, flush=True)
 
 
+def shortened(message: str, most: int = 600) -> str:
+    """A long error as its first line and its end (where a traceback says what went wrong)."""
+    if len(message) <= most:
+        return message
+    first = message.splitlines()[0][: most // 3]
+    return f"{first} [...] {message[-(most - len(first) - 7) :]}"
+
+
 def save_partial(result: dict[str, Any]) -> None:
     """Write what is measured so far (``complete`` false), so an interrupted size is not lost."""
     (RESULTS / f"{result['size']}.json").write_text(
@@ -335,7 +343,7 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
         except (peers.PeerError, OSError) as exc:
             if backing is not None:
                 backing.stop()
-            result["skipped"][name] = f"could not start: {exc}"[:600]
+            result["skipped"][name] = f"could not start: {shortened(str(exc))}"
             log(f"  {name} skipped: {exc}")
             continue
         extra["ready_s"] = time.perf_counter() - started
