@@ -14,6 +14,7 @@ import math
 import os
 import platform
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,26 @@ def machine() -> dict[str, Any]:
         "libraries": libs,
         "oxigraph_cli": _cmd(["oxigraph", "--version"]),
         "chromium": _cmd(["/usr/bin/chromium", "--version"]),
-        "virtuoso": _cmd(["virtuoso-t", "+version"])
-        if _cmd(["which", "virtuoso-t"]) != "?"
-        else "not installed",
+        "virtuoso": _virtuoso_version(),
     }
+
+
+def _virtuoso_version() -> str:
+    """``Version 7.2.5...`` from the banner ``virtuoso-t`` prints on stderr (with exit status 1)."""
+    if not shutil.which("virtuoso-t"):
+        return "not installed"
+    try:
+        out = subprocess.run(
+            ["virtuoso-t", "-?"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    found = re.search(r"^Version \S+", out.stdout + out.stderr, re.M)
+    return found.group(0) if found else "?"
 
 
 # -- formatting ------------------------------------------------------------------------------
