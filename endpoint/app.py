@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 from flask_compress import Compress
 
 from endpoint import errors, i18n, ratelimit
@@ -54,8 +54,16 @@ COMPRESS = {
         *("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"),
     ],
     # the gzip of an answer served again is kept (by URL and strong ETag): see GzipCache
-    "COMPRESS_CACHE_KEY": lambda _request: g.get("rallynov_gzip_key", ""),
+    "COMPRESS_CACHE_KEY": lambda request: _gzip_key(request),
 }
+
+
+def _gzip_key(request: Request) -> str:
+    """The key of a compressed body: host, path and raw query string, and the strong ETag; ""
+    (never kept) without one. Only asked for when an answer is compressed (``request.url``
+    would decode a long query string on every request)."""
+    etag = g.get("rallynov_gzip_etag", "")
+    return f"{request.host}{request.full_path} {etag}" if etag else ""
 
 
 class GzipCache(ResultCache):
@@ -85,7 +93,7 @@ def install_compression(app: Flask) -> None:
             response.direct_passthrough = False
             response.make_sequence()
         etag, weak = response.get_etag()
-        g.rallynov_gzip_key = f"{request.url} {etag}" if etag and not weak else ""
+        g.rallynov_gzip_etag = etag if etag and not weak else ""
         return compress.after_request(response)
 
 
