@@ -230,15 +230,22 @@ def oxigraph_load(location: Path, source: Path) -> tuple[float, float]:
     return elapsed, peak
 
 
-def start_oxigraph(name: str, location: Path, work: Path, timeout: float = 300) -> Server:
-    """``oxigraph serve --location DIR --bind 127.0.0.1:PORT``."""
+def start_oxigraph(
+    name: str,
+    location: Path,
+    work: Path,
+    timeout: float = 300,
+    query_timeout_s: int | None = None,
+) -> Server:
+    """``oxigraph serve --location DIR --bind 127.0.0.1:PORT`` (``--timeout-s N`` when given)."""
     if not shutil.which("oxigraph"):
         raise PeerError("the 'oxigraph' command is missing: pip install oxigraph")
     port, log = free_port(), work / f"{name}.log"
     started = time.perf_counter()
-    process = _spawn(
-        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"], log
-    )
+    command = ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    if query_timeout_s is not None:
+        command += ["--timeout-s", str(query_timeout_s)]
+    process = _spawn(command, log)
     url = f"http://127.0.0.1:{port}/query"
     wait_until_answering(url + "?query=ASK%7B%7D", process, log, timeout)
     return Server(name, url, [process], None, [log], time.perf_counter() - started)
