@@ -36,5 +36,5 @@ def init_app(app: Flask) -> None:
         if asked in LANGS:
             response.set_cookie("lang", asked, samesite="Lax")
         if response.mimetype == "text/html":
-            response.headers.add("Vary", "Accept-Language, Cookie")
+            response.vary.update(["Accept-Language", "Cookie"])  # one Vary header, merged
         return response

@@ -111,6 +111,9 @@ def test_pages_and_static_files_are_gzipped(live_server, path) -> None:  # type:
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == plain and len(body) < len(plain)
     assert "accept-encoding" in vary(headers)
+    if not path.startswith("/static/"):  # pages: one Vary header naming all three
+        assert len(headers.get_all("Vary") or []) == 1
+        assert {"accept-encoding", "accept-language", "cookie"} <= vary(headers)
     if path.startswith("/static/"):  # send_file's strong ETag, with the gzip suffix
         assert headers["ETag"] == plain_headers["ETag"][:-1] + GZIP_ETAG_SUFFIX + '"'
         status, again, body = fetch(live_server, path, {"If-None-Match": headers["ETag"], **GZIP})
