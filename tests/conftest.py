@@ -6,6 +6,7 @@ Options: ``--update-golden`` rewrites golden files on purpose (they are compared
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 
 from endpoint.store import EmbeddedStore
 from loaders import build_graphs
@@ -89,20 +91,12 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def live_server(bundled_store: EmbeddedStore) -> Iterator[str]:
     """The real WSGI server (waitress) on 127.0.0.1, on a free port; stopped at the end."""
-    from waitress.server import create_server
 
     from endpoint.app import create_app
 
     app = create_app({"STORE_OBJECT": bundled_store, "CURATOR_TOKEN": "test-curator-token"})
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    port = server.effective_port  # type: ignore[union-attr]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    # close from the server's own loop: closing from this thread can break waitress's select()
-    server.trigger.pull_trigger(lambda: [c.close() for c in list(server._map.values())])  # type: ignore[union-attr]
-    thread.join(10)
-    server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +127,35 @@ def page(browser):  # type: ignore[no-untyped-def]
     page.problems = problems  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@contextlib.contextmanager
+def serving(app: Flask, threads: int = 8) -> Iterator[str]:
+    """``app`` behind a real waitress server on a free port of 127.0.0.1, in a thread of the
+    test process; yields its base URL and stops the server on exit."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    finally:
+        _stop(server, thread)
+
+
+def _stop(server: object, thread: threading.Thread) -> None:
+    channels = server._map  # type: ignore[attr-defined]
+
+    def close_all() -> None:
+        for channel in list(channels.values()):
+            with contextlib.suppress(OSError):
+                channel.close()
+
+    # close from the server's own loop: closing from this thread can break waitress's select()
+    try:
+        server.trigger.pull_trigger(close_all)  # type: ignore[attr-defined]
+    except OSError:  # the loop has already closed its trigger: nothing runs there any more
+        close_all()
+    thread.join(10)
+    server.task_dispatcher.shutdown()  # type: ignore[attr-defined]

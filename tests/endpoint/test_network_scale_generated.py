@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
@@ -168,15 +167,10 @@ def test_bipartite_page_sample_keeps_both_sides(generated_app: Flask, kind: str)
 @pytest.fixture(scope="module")
 def generated_server(generated_app: Flask) -> Iterator[str]:
     """The generated dataset behind a real waitress server on 127.0.0.1 (as ``live_server``)."""
-    from waitress.server import create_server
+    from tests.conftest import serving
 
-    server = create_server(generated_app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    server.trigger.pull_trigger(lambda: [c.close() for c in list(server._map.values())])  # type: ignore[union-attr]
-    thread.join(10)
-    server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    with serving(generated_app, threads=4) as base:
+        yield base
 
 
 def test_page_draws_both_sides_and_says_it_is_a_sample(  # type: ignore[no-untyped-def]

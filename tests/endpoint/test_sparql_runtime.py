@@ -11,17 +11,16 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from email.message import Message
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
-from flask import Flask
 
 from endpoint.store import EmbeddedStore
 from loaders.build import BuildResult
+from tests.conftest import serving
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -45,27 +44,6 @@ def fetch(
 
 def query_url(base: str, query: str, **params: str) -> str:
     return f"{base}/sparql?" + urlencode({"query": query} | params)
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """``app`` behind waitress on a free 127.0.0.1 port, in a thread; stopped from that thread."""
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-
-        def close_all() -> None:
-            for channel in list(server._map.values()):  # type: ignore[union-attr]
-                channel.close()
-
-        server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
-        thread.join(10)
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")

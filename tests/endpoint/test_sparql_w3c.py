@@ -23,21 +23,19 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from flask import Flask
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
 from endpoint.store import EmbeddedStore
 from loaders.iris import PUBLIC_GRAPHS
+from tests.conftest import serving
 
 PROTOCOL = Path("/work/shared/standards/sparql11-tests/protocol")
 if not PROTOCOL.exists():  # the checkout's sibling folder, wherever it lives
@@ -136,31 +134,6 @@ class ProtocolTestStore(EmbeddedStore):
 
     def public_graphs(self) -> list[str]:  # type: ignore[override]
         return [str(g) for g in PUBLIC_GRAPHS] + self.graph_names
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """``app`` behind waitress on a free 127.0.0.1 port, in a thread, for the block.
-
-    The loop is stopped from its own thread (closing its sockets from another thread makes its
-    ``select`` fail with EBADF).
-    """
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-
-        def close_all() -> None:
-            for channel in list(server._map.values()):  # type: ignore[union-attr]
-                channel.close()
-
-        server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
-        thread.join(10)
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")
