@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -32,11 +33,12 @@ import peers
 import report
 from measure import Item
 
+from endpoint.settings import load_settings
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = Path(os.environ.get("RALLYNOV_BENCH_RESULTS", HERE / "results"))
 RALLY = "https://w3id.org/rallynov/def#"
-REMOTE_QUERY_TIMEOUT_S = 12  # our query timeout (RALLYNOV_QUERY_TIMEOUT, 10 s) and a little more
 
 
 def named_items() -> list[Item]:
@@ -324,10 +326,11 @@ def run_size(size: str, cfg: argparse.Namespace, work: Path) -> dict[str, Any]:
                 shutil.rmtree(location, ignore_errors=True)
                 # the server stops a query a little after ours gives up on it, as the README
                 # advises: without that, every query we stop keeps running on the server
+                server_timeout = math.ceil(load_settings()["QUERY_TIMEOUT"]) + 2
                 backing = peers.start_oxigraph(
-                    "ours-remote-backing", location, work, query_timeout_s=REMOTE_QUERY_TIMEOUT_S
+                    "ours-remote-backing", location, work, query_timeout_s=server_timeout
                 )
-                extra["backing"] = f"oxigraph serve --timeout-s {REMOTE_QUERY_TIMEOUT_S}"
+                extra["backing"] = f"oxigraph serve --timeout-s {server_timeout}"
                 extra["publish"] = peers.publish_remote(backing.query_url, build["source"])
                 # no warm-up: the query mix never uses what it precomputes (networks, map layers,
                 # downloads), and pages are measured on the embedded store only

@@ -42,6 +42,16 @@ def load_store(location: str | None, settings: Mapping[str, Any] | None = None) 
 # ETag gets GZIP_ETAG_SUFFIX on a gzip answer, so that it differs from the identity answer's.
 STATIC_PATH = "/static/"
 GZIP_ETAG_SUFFIX = ":gzip"
+
+
+def _gzip_key(request: Request) -> str:
+    """The key of a compressed body: host, path and raw query string, and the strong ETag; ""
+    (never kept) without one. Only asked for when an answer is compressed (``request.url``
+    would decode a long query string on every request)."""
+    etag = g.get("rallynov_gzip_etag", "")
+    return f"{request.host}{request.full_path} {etag}" if etag else ""
+
+
 COMPRESS = {
     "COMPRESS_REGISTER": False,  # by the hook of install_compression
     "COMPRESS_ALGORITHM": ["gzip"],
@@ -54,16 +64,8 @@ COMPRESS = {
         *("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"),
     ],
     # the gzip of an answer served again is kept (by URL and strong ETag): see GzipCache
-    "COMPRESS_CACHE_KEY": lambda request: _gzip_key(request),
+    "COMPRESS_CACHE_KEY": _gzip_key,
 }
-
-
-def _gzip_key(request: Request) -> str:
-    """The key of a compressed body: host, path and raw query string, and the strong ETag; ""
-    (never kept) without one. Only asked for when an answer is compressed (``request.url``
-    would decode a long query string on every request)."""
-    etag = g.get("rallynov_gzip_etag", "")
-    return f"{request.host}{request.full_path} {etag}" if etag else ""
 
 
 class GzipCache(ResultCache):

@@ -65,8 +65,8 @@ NO_GRAPH = BASE + "graph/none"  # named in the protocol dataset when a caller as
 ST = BASE + "def/store#"
 CHUNK = 5000  # triples per INSERT DATA request when there is no Graph Store endpoint
 # triples per Graph Store request (about 20 MB of N-Triples): a whole graph of millions of
-# triples in one request outlasts any timeout (one PUT of 4.4M triples to `oxigraph serve` took
-# more than 600 s), while each of these takes seconds
+# triples in one request outlasts any timeout (one PUT of the 7.3M-triple public graph at 100k
+# to `oxigraph serve` took more than 600 s), while each of these takes seconds
 GSP_CHUNK = 100_000
 
 
